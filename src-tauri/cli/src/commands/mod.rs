@@ -1,0 +1,4 @@
+//! One module per command group. Each opens what it needs through [`context`].
+
+pub mod context;
+pub mod info;

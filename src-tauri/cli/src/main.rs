@@ -1,0 +1,42 @@
+//! `leadbridge`: the command line over the same core as the desktop app (same database, same
+//! keyring, same sync engine). Each subcommand parses its arguments, calls one core function
+//! and prints the result; errors print as `error[CODE]: message` and pick the exit status.
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "leadbridge", version, about = "Move leads captured in website chat into Salesforce")]
+struct Cli {
+    /// Data directory (default: the OS app-data dir).
+    #[arg(long, global = true, env = leadbridge_core::paths::DATA_DIR_ENV, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the version, data directory and database of this installation.
+    Info {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Info { json } => commands::info::run(cli.data_dir.as_deref(), json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => output::fail(&e),
+    }
+}

@@ -1,0 +1,15 @@
+//! leadbridge-core: every behaviour of Leadbridge. The Tauri app and the CLI are thin
+//! adapters over this crate; nothing here knows about windows or terminals.
+
+pub mod app_info;
+pub mod error;
+pub mod logging;
+pub mod paths;
+pub mod salesforce;
+pub mod store;
+
+pub use error::{Error, ErrorCode, ErrorDetails, Result};
+
+/// The application identifier; also the name of the data directory under the OS app-data dir,
+/// so the desktop app and the CLI share one database.
+pub const APP_IDENTIFIER: &str = "dev.leadbridge.app";

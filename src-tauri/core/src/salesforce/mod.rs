@@ -1,0 +1,3 @@
+//! Everything that talks to Salesforce goes through this module.
+
+pub mod describe;
