@@ -11,7 +11,7 @@ pub fn run() {
     let state = AppState::open_from_env();
     tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .invoke_handler(tauri::generate_handler![commands::info::app_info])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
 }

@@ -1,5 +1,4 @@
-//! `#[tauri::command]` adapters. Each returns `Result<T, leadbridge_core::Error>`, which Tauri
-//! serialises as `{code, message, details}` for the UI.
+//! About this installation.
 
 use leadbridge_core::app_info::AppInfo;
 use leadbridge_core::Error;
