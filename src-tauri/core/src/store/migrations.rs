@@ -6,9 +6,7 @@ use rusqlite::Connection;
 
 use crate::{Error, ErrorCode, Result};
 
-const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("migrations/0001_init.sql")),
-];
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("migrations/0001_init.sql"))];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -28,8 +26,9 @@ pub(super) fn apply(conn: &Connection) -> Result<()> {
         tracing::info!(migration = name, version, "applying migration");
         // Each migration and its version bump commit together, so a crash never half-applies one.
         let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)
-            .map_err(|e| Error::new(ErrorCode::Database, format!("migration {name} failed: {e}")))?;
+        tx.execute_batch(sql).map_err(|e| {
+            Error::new(ErrorCode::Database, format!("migration {name} failed: {e}"))
+        })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
