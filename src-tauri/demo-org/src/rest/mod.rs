@@ -2,6 +2,7 @@
 //! `Sforce-Limit-Info`) and the transport-neutral dispatcher that Composite reuses.
 
 mod collections;
+mod composite;
 pub mod cursors;
 mod limits;
 mod query;
@@ -98,7 +99,7 @@ pub fn to_http(r: ApiResponse) -> Response {
 }
 
 /// Parses `v66.0`: `Ok((text, major))`, or the error response for a bad or retired version.
-fn parse_version(seg: &str) -> Result<(String, u32), ApiResponse> {
+pub(crate) fn parse_version(seg: &str) -> Result<(String, u32), ApiResponse> {
     let text = seg.strip_prefix('v').ok_or_else(ApiResponse::not_found)?;
     let (major, minor) = text.split_once('.').ok_or_else(ApiResponse::not_found)?;
     let major: u32 = major.parse().map_err(|_| ApiResponse::not_found())?;
@@ -257,6 +258,8 @@ pub fn dispatch(
         ("GET", ["query" | "queryAll"]) => query::query(engine, call, query, segs[0] == "queryAll"),
         ("GET", ["query" | "queryAll", locator]) => query::query_more(engine, call, locator),
         (_, ["query" | "queryAll", ..]) => ApiResponse::method_not_allowed(m, "GET, HEAD"),
+        ("POST", ["composite"]) => composite::composite(engine, call, body),
+        (_, ["composite"]) => ApiResponse::method_not_allowed(m, "POST"),
         (_, ["composite", "sobjects", rest @ ..]) => {
             collections::route(engine, call, method, rest, query, body)
         }
