@@ -6,6 +6,7 @@ pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod salesforce;
+pub mod soql;
 pub mod store;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};
