@@ -620,6 +620,12 @@ fn contact_serializes_in_camel_case_for_the_ui() {
         assert!(v.get(key).is_some(), "{key} missing in {v}");
     }
     assert_eq!(v["conversationStatus"], json!("open"));
+    assert_eq!(v["qualificationScore"].as_f64(), Some(95.0));
+    let back: Contact = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        back, c,
+        "what the UI receives deserializes to the same contact"
+    );
     assert_eq!(
         v["agents"],
         json!({"meetingScheduledWith": null, "lastRouted": null, "closedBy": null})

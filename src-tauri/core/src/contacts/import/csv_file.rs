@@ -48,7 +48,7 @@ pub(super) fn rows(text: &str) -> Result<Parsed> {
         if let Some(first) = seen.insert(name, i) {
             if !name.is_empty() {
                 return Err(Error::invalid_input(format!(
-                    "the CSV header names column `{name}` twice (columns {} and {}); nothing was imported",
+                    "the CSV header names column `{name}` twice (columns {} and {})",
                     first + 1,
                     i + 1
                 ))
@@ -89,7 +89,7 @@ pub(super) fn rows(text: &str) -> Result<Parsed> {
     }
     if !header.iter().any(|h| h == "email") && !header.iter().any(|h| h == "event") {
         return Err(Error::invalid_input(format!(
-            "the CSV header has no `email` column (it has: {}); nothing was imported",
+            "the CSV header has no `email` column (it has: {})",
             header.iter().collect::<Vec<_>>().join(", ")
         ))
         .at_line(1));

@@ -15,7 +15,7 @@ fn bare_message(e: &serde_json::Error) -> String {
 
 fn malformed(what: &str, e: &serde_json::Error) -> Error {
     Error::invalid_input(format!(
-        "malformed {what} at line {}, column {}: {}; nothing was imported",
+        "malformed {what} at line {}, column {}: {}",
         e.line(),
         e.column(),
         bare_message(e)

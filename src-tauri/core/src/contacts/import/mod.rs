@@ -367,16 +367,16 @@ fn decode(bytes: &[u8]) -> Result<&str> {
     })
 }
 
-/// Turns byte offsets into 1-based line numbers; offsets must come in increasing order, so a
-/// large file is scanned once.
-pub(super) struct Lines<'a> {
+/// Turns byte offsets into 1-based line numbers. Offsets normally come in increasing order,
+/// so a large file is scanned once (an earlier offset restarts the count).
+struct Lines<'a> {
     text: &'a str,
     pos: usize,
     line: u32,
 }
 
 impl<'a> Lines<'a> {
-    pub(super) fn new(text: &'a str) -> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
         Lines {
             text,
             pos: 0,
@@ -384,7 +384,7 @@ impl<'a> Lines<'a> {
         }
     }
 
-    pub(super) fn line_at(&mut self, offset: usize) -> u32 {
+    fn line_at(&mut self, offset: usize) -> u32 {
         let offset = offset.min(self.text.len());
         if offset < self.pos {
             self.pos = 0;

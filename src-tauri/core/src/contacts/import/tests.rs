@@ -297,11 +297,7 @@ fn malformed_json_array_is_one_error_with_line_and_column_and_nothing_imported()
     assert_eq!(err.code, ErrorCode::InvalidInput);
     let d = err.details.clone().unwrap();
     assert_eq!((d.line, d.column), (Some(4), Some(3)), "{err:?}");
-    assert!(
-        err.message.contains("line 4, column 3") && err.message.contains("nothing was imported"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("line 4, column 3"), "{}", err.message);
     assert_eq!(count(&store), 0);
 }
 
