@@ -45,13 +45,23 @@ enum Command {
         #[arg(long)]
         auto_approve: bool,
     },
+    /// The contact inbox: import chat events, list contacts.
+    Contacts {
+        #[command(subcommand)]
+        command: commands::contacts::ContactsCommand,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info { json } => commands::info::run(cli.data_dir.as_deref(), json),
-        Command::DemoOrg { listen, seed, auto_approve } => commands::demo_org::run(listen, seed, auto_approve),
+        Command::DemoOrg {
+            listen,
+            seed,
+            auto_approve,
+        } => commands::demo_org::run(listen, seed, auto_approve),
+        Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
     };
     match result {
         Ok(code) => code,
