@@ -75,7 +75,7 @@ pub struct ErrorDetails {
     pub salesforce_code: Option<String>,
     /// The fields involved (Salesforce's `fields`, or the input field at fault).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(optional)]
+    #[ts(optional, as = "Option<Vec<String>>")]
     pub fields: Vec<String>,
     /// 1-based line of the input at fault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,7 +91,7 @@ pub struct ErrorDetails {
     pub http_status: Option<u16>,
     /// Whether trying again later can succeed (transient failure).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    #[ts(optional)]
+    #[ts(optional, as = "Option<bool>")]
     pub retryable: bool,
 }
 

@@ -4,7 +4,9 @@
 pub mod app_info;
 pub mod error;
 pub mod logging;
+pub mod mapping;
 pub mod paths;
+pub mod routing;
 pub mod salesforce;
 pub mod store;
 

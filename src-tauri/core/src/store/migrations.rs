@@ -8,6 +8,7 @@ use crate::{Error, ErrorCode, Result};
 
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("migrations/0001_init.sql")),
+    ("0004_mapping_versions", include_str!("migrations/0004_mapping_versions.sql")),
 ];
 
 /// The schema version this build writes.
