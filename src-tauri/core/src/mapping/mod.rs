@@ -27,8 +27,9 @@ pub use versions::{MappingStore, Saved, VersionSummary, VersionedDocument};
 
 use crate::Result;
 
-/// Every problem of `doc`: the document checks, unknown sources (against the known chat
-/// field paths: standard plus discovered) and the org checks against `describes`.
+/// Every problem of `doc`: the document checks, unknown sources (against the standard chat
+/// fields plus `chat_fields`, the paths discovered in events) and the org checks against
+/// `describes`.
 pub fn validate(
     doc: &MappingDocument,
     describes: &dyn DescribeSource,

@@ -87,17 +87,24 @@ pub struct ChatFields {
 }
 
 impl ChatFields {
-    /// Known paths only; no length observations.
-    pub fn new(paths: &[String]) -> ChatFields {
+    /// The standard fields plus `discovered` ones (paths seen in imported or received
+    /// events); no length observations. The standard fields are always known: they are the
+    /// event format, whether or not a contact has arrived yet.
+    pub fn new(discovered: &[String]) -> ChatFields {
+        let paths = STANDARD_CHAT_FIELDS
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .chain(discovered.iter().cloned())
+            .collect();
         ChatFields {
-            paths: paths.iter().cloned().collect(),
+            paths,
             longest: BTreeMap::new(),
         }
     }
 
-    /// The standard fields, for when nothing has been discovered yet.
+    /// The standard fields only, for when nothing has been discovered yet.
     pub fn standard() -> ChatFields {
-        ChatFields::new(&standard_chat_field_paths())
+        ChatFields::new(&[])
     }
 
     /// Records the longest value seen for `path` (in characters).
@@ -186,10 +193,11 @@ mod tests {
 
     #[test]
     fn chat_fields_know_standard_and_metadata_paths() {
-        let f = ChatFields::new(&["email".to_string()]).with_longest("email", 40);
+        let f = ChatFields::new(&["lead.custom".to_string()]).with_longest("email", 40);
         assert!(f.is_known("email"));
+        assert!(f.is_known("lead.custom"));
         assert!(f.is_known("metadata.budget"));
-        assert!(!f.is_known("phone"));
+        assert!(!f.is_known("phoneNumber"));
         assert_eq!(f.longest("email"), Some(40));
         assert!(ChatFields::standard().is_known("qualificationScore"));
         assert_eq!(source_kind("qualificationScore"), SourceKind::Score);
