@@ -5,6 +5,7 @@ pub mod app_info;
 pub mod error;
 pub mod logging;
 pub mod paths;
+pub mod profiles;
 pub mod salesforce;
 pub mod store;
 
