@@ -29,7 +29,11 @@ impl AppState {
         let log_guard = leadbridge_core::logging::init(&data_dir, "info")?;
         let store = Store::open(&data_dir)?;
         tracing::info!(data_dir = %data_dir.display(), "Leadbridge started");
-        Ok(Core { data_dir, store, _log_guard: log_guard })
+        Ok(Core {
+            data_dir,
+            store,
+            _log_guard: log_guard,
+        })
     }
 
     pub fn core(&self) -> Result<&Core> {
@@ -55,9 +59,20 @@ mod tests {
 
     #[test]
     fn reads_data_dir_in_both_spellings() {
-        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();
-        assert_eq!(data_dir_arg(args(&["--data-dir", "/x"])), Some(PathBuf::from("/x")));
-        assert_eq!(data_dir_arg(args(&["--data-dir=/y"])), Some(PathBuf::from("/y")));
+        let args = |v: &[&str]| {
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert_eq!(
+            data_dir_arg(args(&["--data-dir", "/x"])),
+            Some(PathBuf::from("/x"))
+        );
+        assert_eq!(
+            data_dir_arg(args(&["--data-dir=/y"])),
+            Some(PathBuf::from("/y"))
+        );
         assert_eq!(data_dir_arg(args(&["--other"])), None);
     }
 }

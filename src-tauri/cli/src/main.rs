@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "leadbridge", version, about = "Move leads captured in website chat into Salesforce")]
+#[command(
+    name = "leadbridge",
+    version,
+    about = "Move leads captured in website chat into Salesforce"
+)]
 struct Cli {
     /// Data directory (default: the OS app-data dir).
     #[arg(long, global = true, env = leadbridge_core::paths::DATA_DIR_ENV, value_name = "DIR")]

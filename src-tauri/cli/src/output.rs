@@ -14,7 +14,12 @@ pub fn fail(e: &Error) -> ExitCode {
     eprintln!("error[{}]: {}", e.code.as_str(), e.message);
     if let Some(d) = &e.details {
         if let Some(line) = d.line {
-            eprintln!("  at line {line}{}", d.column.map(|c| format!(", column {c}")).unwrap_or_default());
+            eprintln!(
+                "  at line {line}{}",
+                d.column
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default()
+            );
         }
         if !d.fields.is_empty() {
             eprintln!("  field: {}", d.fields.join(", "));
@@ -23,7 +28,11 @@ pub fn fail(e: &Error) -> ExitCode {
             eprintln!("  salesforce: {code}");
         }
     }
-    ExitCode::from(if e.is_usage() { EXIT_USAGE } else { EXIT_FAILED })
+    ExitCode::from(if e.is_usage() {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILED
+    })
 }
 
 /// Prints one value as a single JSON line.

@@ -32,7 +32,12 @@ pub fn app_info(data_dir: &Path, store: &Store) -> Result<AppInfo> {
         database_path: store.path().display().to_string(),
         log_dir: crate::logging::log_dir(data_dir).display().to_string(),
         schema_version: store.schema_version()?,
-        build_profile: if cfg!(debug_assertions) { "debug" } else { "release" }.into(),
+        build_profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+        .into(),
         platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
     })
 }

@@ -120,7 +120,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), details: None }
+        Error {
+            code,
+            message: message.into(),
+            details: None,
+        }
     }
 
     pub fn invalid_input(message: impl Into<String>) -> Self {
@@ -179,21 +183,37 @@ mod tests {
     fn serializes_with_stable_code_and_without_empty_details() {
         let e = Error::invalid_input("bad email").with_details(ErrorDetails::default());
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json, serde_json::json!({"code": "INVALID_INPUT", "message": "bad email"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "INVALID_INPUT", "message": "bad email"})
+        );
     }
 
     #[test]
     fn details_carry_line_and_field() {
-        let e = Error::invalid_input("not an email").at_line(3).field("email");
+        let e = Error::invalid_input("not an email")
+            .at_line(3)
+            .field("email");
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json["details"], serde_json::json!({"fields": ["email"], "line": 3}));
+        assert_eq!(
+            json["details"],
+            serde_json::json!({"fields": ["email"], "line": 3})
+        );
         assert!(e.is_usage());
     }
 
     #[test]
     fn as_str_matches_serde() {
-        for code in [ErrorCode::DataDir, ErrorCode::Oauth, ErrorCode::SoqlRefused, ErrorCode::PermissionDenied] {
-            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+        for code in [
+            ErrorCode::DataDir,
+            ErrorCode::Oauth,
+            ErrorCode::SoqlRefused,
+            ErrorCode::PermissionDenied,
+        ] {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::json!(code.as_str())
+            );
         }
     }
 }

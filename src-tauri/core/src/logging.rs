@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer as _};
+use tracing_subscriber::{
+    fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer as _,
+};
 
 use crate::{Error, ErrorCode, Result};
 
@@ -20,18 +22,37 @@ pub fn log_dir(data_dir: &Path) -> PathBuf {
 /// Installs the global subscriber. Keep the returned guard alive for the life of the process:
 /// dropping it flushes the file writer. `RUST_LOG` overrides `default_filter`.
 pub fn init(data_dir: &Path, default_filter: &str) -> Result<LogGuard> {
+    let dir = log_dir(data_dir);
+    // The appender prunes old files before it creates the directory; create it first.
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::new(
+            ErrorCode::Io,
+            format!("cannot create the log directory {}: {e}", dir.display()),
+        )
+    })?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("leadbridge")
         .filename_suffix("log")
         .max_log_files(KEEP_LOG_FILES)
-        .build(log_dir(data_dir))
+        .build(&dir)
         .map_err(|e| Error::new(ErrorCode::Io, format!("cannot open the log directory: {e}")))?;
     let (file_writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let registry = tracing_subscriber::registry()
-        .with(fmt::layer().with_writer(file_writer).with_ansi(false).with_filter(filter()))
-        .with(fmt::layer().with_writer(std::io::stderr).with_target(false).with_filter(filter_stderr()));
+        .with(
+            fmt::layer()
+                .with_writer(file_writer)
+                .with_ansi(false)
+                .with_filter(filter()),
+        )
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                .with_filter(filter_stderr()),
+        );
     // A second init (tests, an embedding host) keeps the first subscriber.
     let _ = registry.try_init();
     Ok(guard)
@@ -53,7 +74,10 @@ mod tests {
         let guard = init(tmp.path(), "info").unwrap();
         tracing::info!("hello from the logging test");
         drop(guard);
-        let files: Vec<_> = std::fs::read_dir(log_dir(tmp.path())).unwrap().flatten().collect();
+        let files: Vec<_> = std::fs::read_dir(log_dir(tmp.path()))
+            .unwrap()
+            .flatten()
+            .collect();
         assert_eq!(files.len(), 1, "one daily log file");
         let text = std::fs::read_to_string(files[0].path()).unwrap();
         assert!(text.contains("hello from the logging test"), "{text}");

@@ -12,7 +12,12 @@ pub const DATA_DIR_ENV: &str = "LEADBRIDGE_DATA_DIR";
 pub fn default_data_dir() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
-        .ok_or_else(|| Error::new(ErrorCode::DataDir, "cannot find the OS app-data directory; pass --data-dir"))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::DataDir,
+                "cannot find the OS app-data directory; pass --data-dir",
+            )
+        })
 }
 
 /// Resolves and checks the data directory.
@@ -20,7 +25,9 @@ pub fn default_data_dir() -> Result<PathBuf> {
 /// An explicit directory (flag or environment) must already exist: a typo should not silently
 /// start a fresh, empty Leadbridge. The default directory is created on first run.
 pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
-    let from_env = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let from_env = std::env::var_os(DATA_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
     match explicit.map(Path::to_path_buf).or(from_env) {
         Some(dir) => {
             check_dir(&dir)?;
@@ -29,7 +36,10 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
         None => {
             let dir = default_data_dir()?;
             std::fs::create_dir_all(&dir).map_err(|e| {
-                Error::new(ErrorCode::DataDir, format!("cannot create the data directory {}: {e}", dir.display()))
+                Error::new(
+                    ErrorCode::DataDir,
+                    format!("cannot create the data directory {}: {e}", dir.display()),
+                )
             })?;
             check_dir(&dir)?;
             Ok(dir)
@@ -40,17 +50,32 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
 /// A data directory must exist, be a directory, and be writable.
 pub fn check_dir(dir: &Path) -> Result<()> {
     let meta = std::fs::metadata(dir).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::NotFound { "does not exist".to_string() } else { e.to_string() };
-        Error::new(ErrorCode::DataDir, format!("data directory {} {why}", dir.display()))
+        let why = if e.kind() == std::io::ErrorKind::NotFound {
+            "does not exist".to_string()
+        } else {
+            e.to_string()
+        };
+        Error::new(
+            ErrorCode::DataDir,
+            format!("data directory {} {why}", dir.display()),
+        )
     })?;
     if !meta.is_dir() {
-        return Err(Error::new(ErrorCode::DataDir, format!("data directory {} is not a directory", dir.display())));
+        return Err(Error::new(
+            ErrorCode::DataDir,
+            format!("data directory {} is not a directory", dir.display()),
+        ));
     }
     // Permission bits lie for root and on some filesystems; only a real write proves it.
     let probe = dir.join(".leadbridge-write-probe");
-    std::fs::write(&probe, b"").and_then(|_| std::fs::remove_file(&probe)).map_err(|e| {
-        Error::new(ErrorCode::DataDir, format!("data directory {} is not writable: {e}", dir.display()))
-    })
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::DataDir,
+                format!("data directory {} is not writable: {e}", dir.display()),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -64,7 +89,10 @@ mod tests {
         let err = resolve_data_dir(Some(&missing)).unwrap_err();
         assert_eq!(err.code, ErrorCode::DataDir);
         assert!(err.message.contains("does not exist"), "{}", err.message);
-        assert!(!missing.exists(), "a missing explicit dir must not be created");
+        assert!(
+            !missing.exists(),
+            "a missing explicit dir must not be created"
+        );
     }
 
     #[test]
@@ -73,7 +101,11 @@ mod tests {
         let file = tmp.path().join("f");
         std::fs::write(&file, "x").unwrap();
         let err = check_dir(&file).unwrap_err();
-        assert!(err.message.contains("is not a directory"), "{}", err.message);
+        assert!(
+            err.message.contains("is not a directory"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -91,7 +123,11 @@ mod tests {
         std::fs::create_dir(&ro).unwrap();
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
         // root ignores permission bits; /proc refuses new files even to root.
-        let target = if std::fs::write(ro.join("x"), b"").is_ok() { PathBuf::from("/proc") } else { ro };
+        let target = if std::fs::write(ro.join("x"), b"").is_ok() {
+            PathBuf::from("/proc")
+        } else {
+            ro
+        };
         let err = check_dir(&target).unwrap_err();
         assert!(err.message.contains("is not writable"), "{}", err.message);
     }

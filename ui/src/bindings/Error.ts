@@ -2,8 +2,4 @@
 import type { ErrorCode } from "./ErrorCode";
 import type { ErrorDetails } from "./ErrorDetails";
 
-export type Error = { code: ErrorCode, message: string, 
-/**
- * Boxed so `Result<T, Error>` stays small on the happy path.
- */
-details?: ErrorDetails, };
+export type Error = { code: ErrorCode, message: string, details?: ErrorDetails, };

@@ -18,6 +18,10 @@ impl Context {
         let data_dir = leadbridge_core::paths::resolve_data_dir(data_dir)?;
         let guard = leadbridge_core::logging::init(&data_dir, "info")?;
         let store = Store::open(&data_dir)?;
-        Ok(Context { data_dir, store, _log_guard: guard })
+        Ok(Context {
+            data_dir,
+            store,
+            _log_guard: guard,
+        })
     }
 }

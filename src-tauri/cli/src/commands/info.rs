@@ -12,9 +12,15 @@ pub fn run(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     if json {
         output::json_line(&info)?;
     } else {
-        println!("{} {} ({}, {})", info.name, info.version, info.build_profile, info.platform);
+        println!(
+            "{} {} ({}, {})",
+            info.name, info.version, info.build_profile, info.platform
+        );
         println!("data dir:  {}", info.data_dir);
-        println!("database:  {} (schema {})", info.database_path, info.schema_version);
+        println!(
+            "database:  {} (schema {})",
+            info.database_path, info.schema_version
+        );
         println!("logs:      {}", info.log_dir);
     }
     Ok(ExitCode::SUCCESS)

@@ -28,7 +28,9 @@ pub struct SObjectDescribe {
 impl SObjectDescribe {
     pub fn field(&self, name: &str) -> Option<&FieldDescribe> {
         // Salesforce field names are case-insensitive.
-        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -79,19 +81,32 @@ impl FieldDescribe {
     /// Required on create: not nillable, createable, and not filled by Salesforce itself.
     /// (Booleans are never nillable but always default to false.)
     pub fn required_on_create(&self) -> bool {
-        self.createable && !self.nillable && !self.defaulted_on_create && self.field_type != "boolean"
+        self.createable
+            && !self.nillable
+            && !self.defaulted_on_create
+            && self.field_type != "boolean"
     }
 
     /// Types that hold free text, where `length` limits the value.
     pub fn is_text(&self) -> bool {
         matches!(
             self.field_type.as_str(),
-            "string" | "textarea" | "email" | "phone" | "url" | "picklist" | "multipicklist" | "combobox"
+            "string"
+                | "textarea"
+                | "email"
+                | "phone"
+                | "url"
+                | "picklist"
+                | "multipicklist"
+                | "combobox"
         )
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self.field_type.as_str(), "double" | "int" | "currency" | "percent" | "long")
+        matches!(
+            self.field_type.as_str(),
+            "double" | "int" | "currency" | "percent" | "long"
+        )
     }
 }
 
@@ -115,7 +130,9 @@ mod tests {
     /// restforce's recorded describe body (a real Salesforce response) must parse.
     #[test]
     fn parses_a_recorded_salesforce_describe() {
-        let text = include_str!("../../../../tests/fixtures/restforce/sobject/sobject_describe_success_response.json");
+        let text = include_str!(
+            "../../../../tests/fixtures/restforce/sobject/sobject_describe_success_response.json"
+        );
         let d: SObjectDescribe = serde_json::from_str(text).unwrap();
         assert!(!d.name.is_empty());
         assert!(!d.fields.is_empty());

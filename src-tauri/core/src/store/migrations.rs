@@ -29,8 +29,9 @@ pub(super) fn apply(conn: &Connection) -> Result<()> {
         tracing::info!(migration = name, version, "applying migration");
         // Each migration and its version bump commit together, so a crash never half-applies one.
         let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)
-            .map_err(|e| Error::new(ErrorCode::Database, format!("migration {name} failed: {e}")))?;
+        tx.execute_batch(sql).map_err(|e| {
+            Error::new(ErrorCode::Database, format!("migration {name} failed: {e}"))
+        })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }

@@ -35,9 +35,16 @@ impl Store {
     pub fn open_file(path: &Path) -> Result<Store> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| Error::new(ErrorCode::Database, format!("cannot open database {}: {e}", path.display())))?;
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::Database,
+                format!("cannot open database {}: {e}", path.display()),
+            )
+        })?;
         // A second process (CLI beside the app) may hold the write lock briefly.
         conn.busy_timeout(Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -47,7 +54,10 @@ impl Store {
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         migrations::apply(&conn)
             .map_err(|e| Error::new(e.code, format!("{} ({})", e.message, path.display())))?;
-        Ok(Store { conn: Mutex::new(conn), path: path.to_path_buf() })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -61,7 +71,10 @@ impl Store {
     }
 
     /// Runs `f` inside one transaction: all of it lands, or none of it.
-    pub fn transaction<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub fn transaction<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let out = f(&tx)?;
@@ -70,13 +83,17 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn().query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     pub fn get_setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -98,7 +115,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::open(tmp.path()).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
         assert!(tmp.path().join(DB_FILE).exists());
     }
@@ -106,7 +126,10 @@ mod tests {
     #[test]
     fn reopening_keeps_data_and_does_not_remigrate() {
         let tmp = tempfile::tempdir().unwrap();
-        Store::open(tmp.path()).unwrap().set_setting("k", "v1").unwrap();
+        Store::open(tmp.path())
+            .unwrap()
+            .set_setting("k", "v1")
+            .unwrap();
         let store = Store::open(tmp.path()).unwrap();
         assert_eq!(store.get_setting("k").unwrap().as_deref(), Some("v1"));
         store.set_setting("k", "v2").unwrap();
@@ -118,7 +141,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         drop(Store::open(tmp.path()).unwrap());
         let conn = Connection::open(tmp.path().join(DB_FILE)).unwrap();
-        conn.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1)).unwrap();
+        conn.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
+            .unwrap();
         drop(conn);
         let err = Store::open(tmp.path()).err().unwrap();
         assert_eq!(err.code, ErrorCode::Database);

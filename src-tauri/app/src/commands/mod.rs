@@ -1,0 +1,4 @@
+//! `#[tauri::command]` adapters, one module per screen. Each returns
+//! `Result<T, leadbridge_core::Error>`, which Tauri serialises as `{code, message, details}`.
+
+pub mod info;

@@ -1,0 +1,85 @@
+// The end-to-end harness: the real Leadbridge binary, driven through tauri-driver and
+// WebKitWebDriver under Xvfb (the caller runs us inside `xvfb-run`). Each test gets a fresh
+// data directory, so nothing touches the user's real app data.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, "../..");
+export const screenshotDir = path.join(repoRoot, "target", "e2e-screenshots");
+
+const APP = process.env.TAURI_APP ?? path.join(repoRoot, "target", "debug", "leadbridge-app");
+
+function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.end();
+        resolve();
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`port ${port} did not open within ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
+
+/**
+ * Starts tauri-driver and a WebDriver session on the app. Returns the browser and a `stop`
+ * that ends both. `dataDir` defaults to a fresh temporary directory.
+ */
+export async function startApp({ dataDir, env = {} } = {}) {
+  if (!fs.existsSync(APP)) throw new Error(`app binary not found at ${APP}; build it first`);
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "leadbridge-e2e-"));
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, LEADBRIDGE_DATA_DIR: dir, ...env },
+  });
+  // tauri-driver proxies to WebKitWebDriver on the native port: both must be up.
+  await waitForPort(port, 20_000);
+  await waitForPort(nativePort, 20_000).catch(() => {});
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "warn",
+    capabilities: {
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: APP, args: ["--data-dir", dir] },
+    },
+  });
+  const stop = async () => {
+    await browser.deleteSession().catch(() => {});
+    driver.kill();
+  };
+  return { browser, dataDir: dir, stop };
+}
+
+export async function screenshot(browser, name) {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await browser.saveScreenshot(file);
+  return file;
+}
