@@ -8,7 +8,10 @@ use crate::{Error, ErrorCode, Result};
 
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("migrations/0001_init.sql")),
-    ("0002_org_profiles", include_str!("migrations/0002_org_profiles.sql")),
+    (
+        "0002_org_profiles",
+        include_str!("migrations/0002_org_profiles.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
