@@ -5,6 +5,7 @@
 mod commands;
 mod output;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,12 +33,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the demo org (a local Salesforce-compatible server); prints its base URL first.
+    DemoOrg {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = commands::demo_org::DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// Seed of the generated data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Approve OAuth authorization requests without showing the approval page.
+        #[arg(long)]
+        auto_approve: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info { json } => commands::info::run(cli.data_dir.as_deref(), json),
+        Command::DemoOrg { listen, seed, auto_approve } => commands::demo_org::run(listen, seed, auto_approve),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,5 @@
 //! One module per command group. Each opens what it needs through [`context`].
 
 pub mod context;
+pub mod demo_org;
 pub mod info;
