@@ -3,3 +3,4 @@
 pub mod context;
 pub mod demo_org;
 pub mod info;
+pub mod org;
