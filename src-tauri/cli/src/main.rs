@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::contacts::ContactsCommand,
     },
+    /// Connect, inspect and disconnect Salesforce orgs.
+    Org {
+        #[command(subcommand)]
+        command: commands::org::OrgCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
             auto_approve,
         } => commands::demo_org::run(listen, seed, auto_approve),
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
+        Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
     };
     match result {
         Ok(code) => code,

@@ -93,6 +93,10 @@ pub struct ErrorDetails {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(as = "Option<bool>", optional)]
     pub retryable: bool,
+    /// Seconds the server asked us to wait before retrying (its `Retry-After` header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub retry_after_secs: Option<u32>,
 }
 
 impl ErrorDetails {
@@ -109,8 +113,9 @@ pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Boxed so `Result<T, Error>` stays small on the happy path.
     #[ts(optional)]
-    pub details: Option<ErrorDetails>,
+    pub details: Option<Box<ErrorDetails>>,
 }
 
 impl Error {
@@ -132,13 +137,13 @@ impl Error {
 
     /// Attaches details; empty details are dropped so the wire form stays small.
     pub fn with_details(mut self, details: ErrorDetails) -> Self {
-        self.details = (!details.is_empty()).then_some(details);
+        self.details = (!details.is_empty()).then(|| Box::new(details));
         self
     }
 
     /// Edits the details in place, creating them when absent.
     pub fn detail(mut self, edit: impl FnOnce(&mut ErrorDetails)) -> Self {
-        let mut details = self.details.take().unwrap_or_default();
+        let mut details = self.details.take().map(|d| *d).unwrap_or_default();
         edit(&mut details);
         self.with_details(details)
     }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod logging;
 pub mod mapping;
 pub mod paths;
+pub mod profiles;
 pub mod routing;
 pub mod salesforce;
 pub mod soql;

@@ -27,4 +27,8 @@ httpStatus?: number,
 /**
  * Whether trying again later can succeed (transient failure).
  */
-retryable?: boolean, };
+retryable?: boolean, 
+/**
+ * Seconds the server asked us to wait before retrying (its `Retry-After` header).
+ */
+retryAfterSecs?: number, };

@@ -4,3 +4,4 @@ pub mod contacts;
 pub mod context;
 pub mod demo_org;
 pub mod info;
+pub mod org;

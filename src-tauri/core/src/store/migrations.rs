@@ -9,10 +9,17 @@ use crate::{Error, ErrorCode, Result};
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("migrations/0001_init.sql")),
     (
+        "0002_org_profiles",
+        include_str!("migrations/0002_org_profiles.sql"),
+    ),
+    (
         "0003_contacts",
         include_str!("migrations/0003_contacts.sql"),
     ),
-    ("0004_mapping_versions", include_str!("migrations/0004_mapping_versions.sql")),
+    (
+        "0004_mapping_versions",
+        include_str!("migrations/0004_mapping_versions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
