@@ -5,13 +5,49 @@
 mod commands;
 mod state;
 
-use state::AppState;
+use leadbridge_core::salesforce::local_demo::DEMO_LISTEN;
+use state::{AppState, LaunchOptions};
+use tauri::Manager;
 
 pub fn run() {
-    let state = AppState::open_from_env();
+    let options = LaunchOptions::from_args(std::env::args().skip(1));
+    let state = AppState::open(&options);
     tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::info::app_info])
+        .setup(move |app| {
+            let state = app.state::<AppState>();
+            if let Ok(core) = state.core() {
+                if options.demo_org || active_profile_is_local_demo(core) {
+                    // The demo org lives in this process: start it and log in again, so the
+                    // window opens on a working org. Local and fast; failures show on Connect.
+                    if let Err(e) =
+                        tauri::async_runtime::block_on(commands::connect::connect_demo(core))
+                    {
+                        tracing::warn!(
+                            "could not connect to the demo org at start-up: {}",
+                            e.message
+                        );
+                    }
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::info::app_info,
+            commands::connect::org_profiles,
+            commands::connect::org_status,
+            commands::connect::org_activate,
+            commands::connect::org_connect,
+            commands::connect::org_cancel_login,
+            commands::connect::org_disconnect,
+            commands::connect::org_api_usage,
+            commands::connect::demo_org_connect,
+        ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
+}
+
+fn active_profile_is_local_demo(core: &state::Core) -> bool {
+    let demo_url = format!("http://{DEMO_LISTEN}");
+    matches!(leadbridge_core::profiles::active(&core.store), Ok(Some(p)) if p.login_url.trim_end_matches('/') == demo_url)
 }
