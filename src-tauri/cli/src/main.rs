@@ -28,12 +28,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The mapping document: field mapping, criteria, routing (export, import, validate, ...).
+    Mapping {
+        #[command(subcommand)]
+        command: commands::mapping::MappingCommand,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info { json } => commands::info::run(cli.data_dir.as_deref(), json),
+        Command::Mapping { command } => commands::mapping::run(cli.data_dir.as_deref(), command),
     };
     match result {
         Ok(code) => code,
