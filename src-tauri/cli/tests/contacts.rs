@@ -221,7 +221,11 @@ fn malformed_or_unreadable_files_exit_2_with_nothing_imported() {
         &["contacts", "import", latin1.to_str().unwrap()],
     );
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("byte offset 33 (line 2)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("byte offset 33 (line 2)"),
+        "{}",
+        run.stderr
+    );
     assert!(list_json(dir.path(), &[]).is_empty());
 }
 
