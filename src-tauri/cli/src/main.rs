@@ -5,11 +5,11 @@
 mod commands;
 mod output;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use leadbridge_core::contacts::{ContactQuery, ConversationStatus};
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -33,84 +33,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the demo org (a local Salesforce-compatible server); prints its base URL first.
+    DemoOrg {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = commands::demo_org::DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// Seed of the generated data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Approve OAuth authorization requests without showing the approval page.
+        #[arg(long)]
+        auto_approve: bool,
+    },
     /// The contact inbox: import chat events, list contacts.
     Contacts {
         #[command(subcommand)]
-        command: ContactsCommand,
+        command: commands::contacts::ContactsCommand,
     },
-}
-
-#[derive(Subcommand)]
-enum ContactsCommand {
-    /// Import lead.qualified and conversation events from a JSON array, NDJSON or CSV file
-    /// (told apart by content). Valid rows are imported together; rejected rows are listed.
-    /// Exit status 2 when any row was rejected or the file could not be read.
-    Import {
-        /// The file to import.
-        file: PathBuf,
-        /// Print the import report as one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
-    /// List contacts, newest first.
-    List {
-        /// One JSON object per contact per line.
-        #[arg(long)]
-        json: bool,
-        /// Only contacts whose email, name or company contains this (any case).
-        #[arg(long)]
-        search: Option<String>,
-        /// Only contacts whose conversation is open or closed.
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
-        /// Only contacts with at least this qualification score (0-100).
-        #[arg(long, value_name = "SCORE")]
-        min_score: Option<f64>,
-        /// At most this many contacts.
-        #[arg(long, value_name = "N")]
-        limit: Option<u32>,
-        /// Skip this many contacts first.
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        offset: u32,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum StatusArg {
-    Open,
-    Closed,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info { json } => commands::info::run(cli.data_dir.as_deref(), json),
-        Command::Contacts { command } => match command {
-            ContactsCommand::Import { file, json } => {
-                commands::contacts::import(cli.data_dir.as_deref(), &file, json)
-            }
-            ContactsCommand::List {
-                json,
-                search,
-                status,
-                min_score,
-                limit,
-                offset,
-            } => {
-                let query = ContactQuery {
-                    search,
-                    status: status.map(|s| match s {
-                        StatusArg::Open => ConversationStatus::Open,
-                        StatusArg::Closed => ConversationStatus::Closed,
-                    }),
-                    min_score,
-                    limit,
-                    offset,
-                    ..ContactQuery::default()
-                };
-                commands::contacts::list(cli.data_dir.as_deref(), &query, json)
-            }
-        },
+        Command::DemoOrg {
+            listen,
+            seed,
+            auto_approve,
+        } => commands::demo_org::run(listen, seed, auto_approve),
+        Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
     };
     match result {
         Ok(code) => code,

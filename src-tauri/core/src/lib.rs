@@ -5,8 +5,11 @@ pub mod app_info;
 pub mod contacts;
 pub mod error;
 pub mod logging;
+pub mod mapping;
 pub mod paths;
+pub mod routing;
 pub mod salesforce;
+pub mod soql;
 pub mod store;
 pub mod webhook;
 

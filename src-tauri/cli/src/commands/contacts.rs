@@ -1,7 +1,7 @@
 //! `leadbridge contacts import FILE` and `leadbridge contacts list`: adapters over
 //! `leadbridge_core::contacts`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leadbridge_core::contacts::import::{ImportIssue, ImportReport};
@@ -9,8 +9,80 @@ use leadbridge_core::contacts::store::{self, ContactQuery};
 use leadbridge_core::contacts::Contact;
 use leadbridge_core::{ErrorCode, Result};
 
+use clap::{Subcommand, ValueEnum};
+use leadbridge_core::contacts::ConversationStatus;
+
 use super::context::Context;
 use crate::output::{self, EXIT_USAGE};
+
+#[derive(Subcommand)]
+pub enum ContactsCommand {
+    /// Import lead.qualified and conversation events from a JSON array, NDJSON or CSV file
+    /// (told apart by content). Valid rows are imported together; rejected rows are listed.
+    /// Exit status 2 when any row was rejected or the file could not be read.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Print the import report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List contacts, newest first.
+    List {
+        /// One JSON object per contact per line.
+        #[arg(long)]
+        json: bool,
+        /// Only contacts whose email, name or company contains this (any case).
+        #[arg(long)]
+        search: Option<String>,
+        /// Only contacts whose conversation is open or closed.
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Only contacts with at least this qualification score (0-100).
+        #[arg(long, value_name = "SCORE")]
+        min_score: Option<f64>,
+        /// At most this many contacts.
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Skip this many contacts first.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        offset: u32,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Open,
+    Closed,
+}
+
+/// Runs one `contacts` subcommand.
+pub fn run(data_dir: Option<&Path>, command: ContactsCommand) -> Result<ExitCode> {
+    match command {
+        ContactsCommand::Import { file, json } => import(data_dir, &file, json),
+        ContactsCommand::List {
+            json,
+            search,
+            status,
+            min_score,
+            limit,
+            offset,
+        } => {
+            let query = ContactQuery {
+                search,
+                status: status.map(|s| match s {
+                    StatusArg::Open => ConversationStatus::Open,
+                    StatusArg::Closed => ConversationStatus::Closed,
+                }),
+                min_score,
+                limit,
+                offset,
+                ..ContactQuery::default()
+            };
+            list(data_dir, &query, json)
+        }
+    }
+}
 
 /// Imports a file. Exit 0 when every row was imported; 2 when some rows were rejected (the
 /// valid ones are kept), or when the file could not be read or parsed (nothing imported).

@@ -2,4 +2,5 @@
 
 pub mod contacts;
 pub mod context;
+pub mod demo_org;
 pub mod info;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_contacts",
         include_str!("migrations/0003_contacts.sql"),
     ),
+    ("0004_mapping_versions", include_str!("migrations/0004_mapping_versions.sql")),
 ];
 
 /// The schema version this build writes.

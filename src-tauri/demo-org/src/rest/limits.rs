@@ -1,0 +1,26 @@
+//! `GET /limits`.
+
+use serde_json::json;
+
+use super::Call;
+use crate::api::ApiResponse;
+
+pub fn limits(call: &Call) -> ApiResponse {
+    let (used, max) = call.api_usage;
+    let fixed = |max: u64| json!({ "Max": max, "Remaining": max });
+    ApiResponse::json(
+        200,
+        json!({
+            "ConcurrentAsyncGetReportInstances": fixed(200),
+            "DailyApiRequests": { "Max": max, "Remaining": max.saturating_sub(used) },
+            "DailyAsyncApexExecutions": fixed(250_000),
+            "DailyBulkApiBatches": fixed(15_000),
+            "DailyBulkV2QueryFileStorageMB": fixed(976_562),
+            "DailyBulkV2QueryJobs": fixed(10_000),
+            "DataStorageMB": { "Max": 5, "Remaining": 4 },
+            "FileStorageMB": { "Max": 20, "Remaining": 20 },
+            "HourlyTimeBasedWorkflow": fixed(50),
+            "SingleEmail": fixed(15),
+        }),
+    )
+}
