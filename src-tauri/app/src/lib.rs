@@ -17,7 +17,14 @@ pub fn run() {
         .setup(move |app| {
             let state = app.state::<AppState>();
             if let Ok(core) = state.core() {
-                if options.demo_org || active_profile_is_local_demo(core) {
+                let active = leadbridge_core::profiles::active(&core.store)
+                    .ok()
+                    .flatten();
+                let wants_demo = match &active {
+                    None => options.demo_org,
+                    Some(p) => is_local_demo(p),
+                };
+                if wants_demo {
                     // The demo org lives in this process: start it and log in again, so the
                     // window opens on a working org. Local and fast; failures show on Connect.
                     if let Err(e) =
@@ -47,7 +54,7 @@ pub fn run() {
         .expect("the Tauri runtime failed to start");
 }
 
-fn active_profile_is_local_demo(core: &state::Core) -> bool {
-    let demo_url = format!("http://{DEMO_LISTEN}");
-    matches!(leadbridge_core::profiles::active(&core.store), Ok(Some(p)) if p.login_url.trim_end_matches('/') == demo_url)
+/// A profile saved against the in-process demo org, which must be started again on launch.
+fn is_local_demo(profile: &leadbridge_core::profiles::OrgProfile) -> bool {
+    profile.login_url.trim_end_matches('/') == format!("http://{DEMO_LISTEN}")
 }
