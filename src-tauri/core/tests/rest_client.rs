@@ -348,6 +348,7 @@ async fn limits_and_api_usage_are_tracked() {
         (d.salesforce_code.as_deref(), d.http_status, d.retryable),
         (Some("REQUEST_LIMIT_EXCEEDED"), Some(403), false)
     );
+    assert_eq!(client.api_calls(), 1, "a refused call is not counted");
     env.cleanup("l").await;
 }
 
