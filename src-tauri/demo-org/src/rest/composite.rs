@@ -71,7 +71,10 @@ fn parse_subrequests(list: &[Value]) -> Result<Vec<Sub<'_>>, ApiResponse> {
 
 fn is_query_or_collection(url: &str) -> bool {
     let path = url.split('?').next().unwrap_or("");
-    let rest = path.trim_start_matches("/services/data/").split_once('/').map_or("", |(_, r)| r);
+    let rest = path
+        .trim_start_matches("/services/data/")
+        .split_once('/')
+        .map_or("", |(_, r)| r);
     rest.starts_with("query") || rest.starts_with("composite/sobjects")
 }
 
@@ -290,6 +293,7 @@ fn run_one(
         lock_faults: call.lock_faults,
         api_usage: call.api_usage,
         today: call.today,
+        base_url: call.base_url.clone(),
     };
     dispatch(
         engine,
