@@ -73,9 +73,8 @@ fn is_query_or_collection(url: &str) -> bool {
     let path = url.split('?').next().unwrap_or("");
     let rest = path
         .trim_start_matches("/services/data/")
-        .splitn(2, '/')
-        .nth(1)
-        .unwrap_or("");
+        .split_once('/')
+        .map_or("", |(_, r)| r);
     rest.starts_with("query") || rest.starts_with("composite/sobjects")
 }
 
@@ -294,6 +293,7 @@ fn run_one(
         lock_faults: call.lock_faults,
         api_usage: call.api_usage,
         today: call.today,
+        base_url: call.base_url.clone(),
     };
     dispatch(
         engine,
