@@ -45,51 +45,15 @@ enum Command {
         #[arg(long)]
         auto_approve: bool,
     },
+    /// The contact inbox: import chat events, list contacts.
+    Contacts {
+        #[command(subcommand)]
+        command: commands::contacts::ContactsCommand,
+    },
     /// Connect, inspect and disconnect Salesforce orgs.
     Org {
         #[command(subcommand)]
-        command: OrgCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum OrgCommand {
-    /// Sign in to a Salesforce org (OAuth web-server flow with PKCE in the browser, or the
-    /// client-credentials flow) and save it as a profile.
-    Connect {
-        /// Login host: https://login.salesforce.com, https://test.salesforce.com, your My
-        /// Domain URL, or a loopback URL (the demo org).
-        #[arg(long, value_name = "URL")]
-        login_url: String,
-        /// The External Client App's consumer key.
-        #[arg(long, value_name = "ID")]
-        client_id: String,
-        /// Name of the environment variable that holds the client secret.
-        #[arg(long, value_name = "VAR")]
-        client_secret_env: Option<String>,
-        /// Use the client-credentials flow (My Domain login URL and a secret required).
-        #[arg(long, requires = "client_secret_env", conflicts_with_all = ["callback_port", "no_browser"])]
-        client_credentials: bool,
-        /// Loopback port of the callback URL registered on the app (default 1717).
-        #[arg(long, value_name = "N")]
-        callback_port: Option<u16>,
-        /// Print the login URL on a line starting "Open: " instead of opening a browser.
-        #[arg(long)]
-        no_browser: bool,
-        /// Profile name to save the connection as (default "default").
-        #[arg(long, value_name = "PROFILE")]
-        name: Option<String>,
-    },
-    /// Show the active org profile.
-    Status {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Revoke the token, delete it from the keyring and delete the profile.
-    Disconnect {
-        /// The profile (default: the active one).
-        #[arg(long, value_name = "PROFILE")]
-        name: Option<String>,
+        command: commands::org::OrgCommand,
     },
 }
 
@@ -102,40 +66,11 @@ fn main() -> ExitCode {
             seed,
             auto_approve,
         } => commands::demo_org::run(listen, seed, auto_approve),
-        Command::Org { command } => run_org(cli.data_dir.as_deref(), command),
+        Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
+        Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
     };
     match result {
         Ok(code) => code,
         Err(e) => output::fail(&e),
-    }
-}
-
-fn run_org(
-    data_dir: Option<&std::path::Path>,
-    command: OrgCommand,
-) -> leadbridge_core::Result<ExitCode> {
-    match command {
-        OrgCommand::Connect {
-            login_url,
-            client_id,
-            client_secret_env,
-            client_credentials,
-            callback_port,
-            no_browser,
-            name,
-        } => commands::org::connect(
-            data_dir,
-            commands::org::ConnectArgs {
-                login_url,
-                client_id,
-                client_secret_env,
-                client_credentials,
-                callback_port,
-                no_browser,
-                name,
-            },
-        ),
-        OrgCommand::Status { json } => commands::org::status(data_dir, json),
-        OrgCommand::Disconnect { name } => commands::org::disconnect(data_dir, name.as_deref()),
     }
 }

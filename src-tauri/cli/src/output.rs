@@ -28,6 +28,11 @@ pub fn fail(e: &Error) -> ExitCode {
             eprintln!("  salesforce: {code}");
         }
     }
+    exit_code(e)
+}
+
+/// The exit status for an error: 2 for the user's input, 1 otherwise.
+pub fn exit_code(e: &Error) -> ExitCode {
     ExitCode::from(if e.is_usage() {
         EXIT_USAGE
     } else {

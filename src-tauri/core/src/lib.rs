@@ -2,12 +2,17 @@
 //! adapters over this crate; nothing here knows about windows or terminals.
 
 pub mod app_info;
+pub mod contacts;
 pub mod error;
 pub mod logging;
+pub mod mapping;
 pub mod paths;
 pub mod profiles;
+pub mod routing;
 pub mod salesforce;
+pub mod soql;
 pub mod store;
+pub mod webhook;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};
 

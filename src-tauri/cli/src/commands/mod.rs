@@ -1,5 +1,6 @@
 //! One module per command group. Each opens what it needs through [`context`].
 
+pub mod contacts;
 pub mod context;
 pub mod demo_org;
 pub mod info;

@@ -3,6 +3,7 @@
 //! environment variable the person names, never from an argument (arguments show up in `ps`
 //! and shell history).
 
+use clap::Subcommand;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -169,4 +170,73 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
                 format!("cannot start the async runtime: {e}"),
             )
         })
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Sign in to a Salesforce org (OAuth web-server flow with PKCE in the browser, or the
+    /// client-credentials flow) and save it as a profile.
+    Connect {
+        /// Login host: https://login.salesforce.com, https://test.salesforce.com, your My
+        /// Domain URL, or a loopback URL (the demo org).
+        #[arg(long, value_name = "URL")]
+        login_url: String,
+        /// The External Client App's consumer key.
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// Name of the environment variable that holds the client secret.
+        #[arg(long, value_name = "VAR")]
+        client_secret_env: Option<String>,
+        /// Use the client-credentials flow (My Domain login URL and a secret required).
+        #[arg(long, requires = "client_secret_env", conflicts_with_all = ["callback_port", "no_browser"])]
+        client_credentials: bool,
+        /// Loopback port of the callback URL registered on the app (default 1717).
+        #[arg(long, value_name = "N")]
+        callback_port: Option<u16>,
+        /// Print the login URL on a line starting "Open: " instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Profile name to save the connection as (default "default").
+        #[arg(long, value_name = "PROFILE")]
+        name: Option<String>,
+    },
+    /// Show the active org profile.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke the token, delete it from the keyring and delete the profile.
+    Disconnect {
+        /// The profile (default: the active one).
+        #[arg(long, value_name = "PROFILE")]
+        name: Option<String>,
+    },
+}
+
+/// Runs one `org` subcommand.
+pub fn run(data_dir: Option<&Path>, command: OrgCommand) -> Result<ExitCode> {
+    match command {
+        OrgCommand::Connect {
+            login_url,
+            client_id,
+            client_secret_env,
+            client_credentials,
+            callback_port,
+            no_browser,
+            name,
+        } => connect(
+            data_dir,
+            ConnectArgs {
+                login_url,
+                client_id,
+                client_secret_env,
+                client_credentials,
+                callback_port,
+                no_browser,
+                name,
+            },
+        ),
+        OrgCommand::Status { json } => status(data_dir, json),
+        OrgCommand::Disconnect { name } => disconnect(data_dir, name.as_deref()),
+    }
 }

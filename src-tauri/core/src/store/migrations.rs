@@ -12,6 +12,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_org_profiles",
         include_str!("migrations/0002_org_profiles.sql"),
     ),
+    (
+        "0003_contacts",
+        include_str!("migrations/0003_contacts.sql"),
+    ),
+    (
+        "0004_mapping_versions",
+        include_str!("migrations/0004_mapping_versions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
