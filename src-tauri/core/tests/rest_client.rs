@@ -492,3 +492,19 @@ async fn a_client_credentials_session_is_renewed_with_the_stored_secret() {
     assert!(env.token("cc", TokenKind::Refresh).await.is_none());
     env.cleanup("cc").await;
 }
+
+#[tokio::test]
+async fn an_apostrophe_email_round_trips_through_the_one_escaping_function() {
+    let (env, client) = connected("o").await;
+    let soql = format!(
+        "SELECT Id, Email FROM Contact WHERE Email = {}",
+        leadbridge_core::soql::quote(leadbridge_demo_org::KNOWN_CONTACT_EMAIL)
+    );
+    let page: QueryPage = client.query(&soql).await.unwrap();
+    assert_eq!(page.records.len(), 1, "{soql}");
+    assert_eq!(
+        page.records[0]["Email"],
+        leadbridge_demo_org::KNOWN_CONTACT_EMAIL
+    );
+    env.cleanup("o").await;
+}
