@@ -32,12 +32,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
+    Log {
+        #[command(subcommand)]
+        command: Box<commands::log::LogCommand>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info { json } => commands::info::run(cli.data_dir.as_deref(), json),
+        Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 //! adapters over this crate; nothing here knows about windows or terminals.
 
 pub mod app_info;
+pub mod deliveries;
 pub mod error;
 pub mod logging;
 pub mod paths;
