@@ -129,7 +129,10 @@ describe("Connect screen", () => {
     let active = "prod";
     const calls = backend({
       org_status: () => statusOf(profile(active)),
-      org_profiles: () => [profile("prod", { active: active === "prod" }), profile("sandbox", { active: active === "sandbox" })],
+      org_profiles: () => [
+        profile("prod", { active: active === "prod" }),
+        profile("sandbox", { active: active === "sandbox" }),
+      ],
       org_api_usage: () => USAGE,
       org_activate: (payload) => {
         active = (payload as { name: string }).name;
@@ -259,7 +262,11 @@ describe("Connect screen", () => {
       org_status: () => NOT_CONNECTED,
       org_profiles: () => [],
       org_connect: () => {
-        throw { code: "INVALID_INPUT", message: 'profile name "a b" contains \' \'', details: { fields: ["name"] } };
+        throw {
+          code: "INVALID_INPUT",
+          message: "profile name \"a b\" contains ' '",
+          details: { fields: ["name"] },
+        };
       },
     });
     render(<ConnectScreen />);
@@ -290,7 +297,9 @@ describe("Connect screen", () => {
     expect((screen.getByTestId("connect-host-production") as HTMLInputElement).disabled).toBe(true);
     expect((screen.getByTestId("connect-host-custom") as HTMLInputElement).checked).toBe(true);
     expect(screen.queryByTestId("connect-callback-url")).toBeNull();
-    fireEvent.change(screen.getByTestId("connect-login-url"), { target: { value: "https://acme.my.salesforce.com" } });
+    fireEvent.change(screen.getByTestId("connect-login-url"), {
+      target: { value: "https://acme.my.salesforce.com" },
+    });
     fireEvent.change(screen.getByTestId("connect-client-id"), { target: { value: "key" } });
     fireEvent.change(screen.getByTestId("connect-client-secret"), { target: { value: "s3cret" } });
     fireEvent.click(screen.getByTestId("connect-submit"));
@@ -304,7 +313,9 @@ describe("Connect screen", () => {
     expect(sent.request.loginUrl).toBe("https://acme.my.salesforce.com");
     expect(sent.clientSecret).toBe("s3cret");
     // The secret does not linger in the form after a successful login.
-    await waitFor(() => expect((screen.getByTestId("connect-client-secret") as HTMLInputElement).value).toBe(""));
+    await waitFor(() =>
+      expect((screen.getByTestId("connect-client-secret") as HTMLInputElement).value).toBe(""),
+    );
   });
 
   it("fills the form from a saved profile to sign in again", async () => {

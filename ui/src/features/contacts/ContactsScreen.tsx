@@ -4,7 +4,7 @@ import type { ContactSort } from "../../bindings/ContactSort";
 import type { ConversationStatus } from "../../bindings/ConversationStatus";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { ContactDrawer } from "./ContactDrawer";
-import { ImportButton, type ImportDone } from "./ImportButton";
+import { ImportButton, type ImportDone, useFileImport } from "./ImportButton";
 import { ImportReportPanel } from "./ImportReportPanel";
 import { InboxTable } from "./InboxTable";
 import { ALL, NONE, type Selection, selectedCount, toggle } from "./selection";
@@ -65,6 +65,8 @@ export function ContactsScreen() {
     setImportError(error);
   };
 
+  const importer = useFileImport({ onImported, onFailed: onImportFailed });
+
   const closeDrawer = useCallback(() => setOpen(null), []);
   const count = selectedCount(selection, total);
   const filtered = hasFilters(filters);
@@ -73,7 +75,9 @@ export function ContactsScreen() {
   return (
     <div className={open ? "contacts-screen with-drawer" : "contacts-screen"}>
       <div className="contacts-main">
-        <search className="toolbar inbox-filters">
+        {importer.input}
+        {/* biome-ignore lint/a11y/useSemanticElements: older WebKitGTK (the Linux webview) lacks <search>; the role is its ARIA equivalent. */}
+        <form className="toolbar inbox-filters" role="search" onSubmit={(e) => e.preventDefault()}>
           <input
             type="search"
             className="search"
@@ -131,8 +135,8 @@ export function ContactsScreen() {
             ))}
           </select>
           <span className="spacer" />
-          <ImportButton onImported={onImported} onFailed={onImportFailed} />
-        </search>
+          <ImportButton importer={importer} />
+        </form>
 
         {importError !== null && <ErrorBanner error={importError} />}
         {imported && <ImportReportPanel done={imported} onDismiss={() => setImported(null)} />}
@@ -149,7 +153,7 @@ export function ContactsScreen() {
               Sample files are in the repository's <code>tests/fixtures/events/</code> folder.
             </p>
             <div className="empty-actions">
-              <ImportButton onImported={onImported} onFailed={onImportFailed} primary />
+              <ImportButton importer={importer} primary />
             </div>
           </div>
         ) : (

@@ -1,10 +1,10 @@
-import { type ChangeEvent, useRef, useState } from "react";
+import { type ChangeEvent, type ReactNode, useRef, useState } from "react";
 import { ApiError, api } from "../../api";
 import type { ImportReport } from "../../bindings/ImportReport";
 
 /**
  * Largest file the window imports. The bytes cross to the core in one IPC message; bigger
- * files go through the command line, which streams from disk (and allows up to 50 MiB).
+ * files go through the command line, which reads from disk (and allows up to 50 MiB).
  */
 export const MAX_UI_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -19,17 +19,27 @@ function mib(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-/** Picks a JSON, NDJSON or CSV file and imports it; the report goes to `onImported`. */
-export function ImportButton({
+export interface FileImport {
+  /** The hidden file input; render it once. */
+  input: ReactNode;
+  /** Opens the file chooser. */
+  pick: () => void;
+  /** The file being imported, if any. */
+  busy: string | null;
+}
+
+/**
+ * Importing a JSON, NDJSON or CSV file chosen with the system file chooser: the file is read
+ * in the webview and its bytes go to the core as they are (the core tells the formats apart).
+ */
+export function useFileImport({
   onImported,
   onFailed,
-  primary,
 }: {
   onImported: (done: ImportDone) => void;
   onFailed: (error: unknown) => void;
-  primary?: boolean;
-}) {
-  const input = useRef<HTMLInputElement>(null);
+}): FileImport {
+  const ref = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   const picked = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -59,27 +69,32 @@ export function ImportButton({
     }
   };
 
+  const input = (
+    <input
+      ref={ref}
+      type="file"
+      accept={ACCEPT}
+      className="visually-hidden"
+      tabIndex={-1}
+      aria-hidden="true"
+      onChange={picked}
+      data-testid="import-file"
+    />
+  );
+  return { input, pick: () => ref.current?.click(), busy };
+}
+
+/** A button that opens the file chooser of a `useFileImport`. */
+export function ImportButton({ importer, primary }: { importer: FileImport; primary?: boolean }) {
   return (
-    <>
-      <input
-        ref={input}
-        type="file"
-        accept={ACCEPT}
-        className="visually-hidden"
-        tabIndex={-1}
-        aria-hidden="true"
-        onChange={picked}
-        data-testid="import-file"
-      />
-      <button
-        type="button"
-        className={primary ? undefined : "secondary"}
-        onClick={() => input.current?.click()}
-        disabled={busy !== null}
-        data-testid="import-button"
-      >
-        {busy !== null ? `Importing ${busy}…` : "Import file…"}
-      </button>
-    </>
+    <button
+      type="button"
+      className={primary ? undefined : "secondary"}
+      onClick={importer.pick}
+      disabled={importer.busy !== null}
+      data-testid="import-button"
+    >
+      {importer.busy !== null ? `Importing ${importer.busy}…` : "Import file…"}
+    </button>
   );
 }
