@@ -50,6 +50,10 @@ pub fn run() {
             commands::connect::org_disconnect,
             commands::connect::org_api_usage,
             commands::connect::demo_org_connect,
+            commands::contacts::contacts_list,
+            commands::contacts::contacts_get,
+            commands::contacts::contacts_import,
+            commands::contacts::contacts_open_conversation,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
