@@ -138,6 +138,7 @@ mod control;
 mod faults;
 mod ids;
 mod oauth;
+mod record;
 mod rest;
 mod schema;
 mod seed;
