@@ -406,7 +406,7 @@ fn duplicates_detected(matches: &[&Record]) -> RecordError {
                 "additionalInformation": [],
                 "fieldDiffs": [],
                 "matchConfidence": 100.0,
-                "record": { "attributes": { "type": "Lead", "url": format!("/services/data/v66.0/sobjects/Lead/{}", id.as_str().unwrap_or_default()) }, "Id": id }
+                "record": { "attributes": { "type": "Lead", "url": format!("/services/data/v{}/sobjects/Lead/{}", crate::rest::LATEST_VERSION, id.as_str().unwrap_or_default()) }, "Id": id }
             })
         })
         .collect();

@@ -425,28 +425,22 @@ fn typed_value(r: &RPath, v: &parser::Value, today: NaiveDate) -> Result<CVal, S
     })
 }
 
+/// Compiles a LIKE pattern, lower-cased once here so matching never allocates for it.
 fn like_pattern(s: &SoqlString) -> Vec<LikeTok> {
-    s.value
-        .chars()
-        .enumerate()
-        .map(|(i, c)| match c {
-            '%' if !s.escaped_wildcards.contains(&i) => LikeTok::Many,
-            '_' if !s.escaped_wildcards.contains(&i) => LikeTok::One,
-            c => LikeTok::Char(c),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(s.value.len());
+    for (i, c) in s.value.chars().enumerate() {
+        match c {
+            '%' if !s.escaped_wildcards.contains(&i) => out.push(LikeTok::Many),
+            '_' if !s.escaped_wildcards.contains(&i) => out.push(LikeTok::One),
+            c => out.extend(c.to_lowercase().map(LikeTok::Char)),
+        }
+    }
+    out
 }
 
-/// Case-insensitive LIKE matching with `%` and `_`.
-fn like_matches(pattern: &[LikeTok], text: &str) -> bool {
-    let text: Vec<char> = text.to_lowercase().chars().collect();
-    let pat: Vec<LikeTok> = pattern
-        .iter()
-        .map(|t| match t {
-            LikeTok::Char(c) => LikeTok::Char(c.to_lowercase().next().unwrap_or(*c)),
-            other => other.clone(),
-        })
-        .collect();
+/// Case-insensitive LIKE matching with `%` and `_` (the pattern is already lower-cased).
+fn like_matches(pat: &[LikeTok], text: &str) -> bool {
+    let text: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
     // Classic wildcard matching with backtracking to the last `%`.
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
