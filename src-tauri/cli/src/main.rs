@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::org::OrgCommand,
     },
+    /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
+    Log {
+        #[command(subcommand)]
+        command: Box<commands::log::LogCommand>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,6 +73,7 @@ fn main() -> ExitCode {
         } => commands::demo_org::run(listen, seed, auto_approve),
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
+        Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
     };
     match result {
         Ok(code) => code,

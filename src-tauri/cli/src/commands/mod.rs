@@ -4,4 +4,5 @@ pub mod contacts;
 pub mod context;
 pub mod demo_org;
 pub mod info;
+pub mod log;
 pub mod org;
