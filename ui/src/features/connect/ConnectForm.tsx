@@ -294,7 +294,8 @@ export function ConnectForm({
                 data-testid="connect-flow-webServer"
               />
               <span>
-                Web server with PKCE <span className="hint">recommended: you approve in the browser</span>
+                Web server with PKCE (recommended)
+                <span className="hint choice-hint">You approve the login in your browser.</span>
               </span>
             </label>
             <label className="choice">

@@ -122,18 +122,7 @@ export function ContactsScreen() {
             <option value="true">Delivered to Salesforce</option>
             <option value="false">Not delivered yet</option>
           </select>
-          <select
-            aria-label="Sort"
-            value={filters.sort}
-            onChange={(e) => change({ sort: e.target.value as ContactSort })}
-            data-testid="sort"
-          >
-            {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
+
           <span className="spacer" />
           <ImportButton importer={importer} />
         </form>
@@ -177,6 +166,20 @@ export function ContactsScreen() {
                 </button>
               )}
               <span className="spacer" />
+              <label className="sort-label">
+                Sort
+                <select
+                  value={filters.sort}
+                  onChange={(e) => change({ sort: e.target.value as ContactSort })}
+                  data-testid="sort"
+                >
+                  {SORTS.map((s) => (
+                    <option key={s.value} value={s.value}>
+                      {s.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
               <span className="tooltip-host" title={SYNC_UNAVAILABLE}>
                 <button type="button" className="secondary" disabled aria-describedby="sync-unavailable">
                   Preview push
