@@ -131,8 +131,11 @@ impl Env {
 /// org approves at once and redirects to our loopback listener).
 #[derive(Clone, Default)]
 pub struct TestBrowser {
-    visits: Arc<Mutex<Vec<JoinHandle<(u16, String)>>>>,
+    visits: Arc<Mutex<Vec<Visit>>>,
 }
+
+/// A page load in progress: its HTTP status and body.
+type Visit = JoinHandle<(u16, String)>;
 
 impl TestBrowser {
     pub async fn last_page(&self) -> (u16, String) {

@@ -60,7 +60,13 @@ describe("row editing", () => {
 
   it("removes and toggles one row only", () => {
     const removed = removeRow(rows(), 1);
-    expect(removed.map((r) => r.target)).toEqual(["Email", "FirstName", "LastName", "Company", "Lead_Score__c"]);
+    expect(removed.map((r) => r.target)).toEqual([
+      "Email",
+      "FirstName",
+      "LastName",
+      "Company",
+      "Lead_Score__c",
+    ]);
     const toggled = setOverwrite(rows(), 0, true);
     expect(toggled[0]?.overwrite).toBe(true);
     expect(toggled.slice(1)).toEqual(rows().slice(1));
@@ -211,7 +217,12 @@ describe("history", () => {
       }),
     ).toBe("Lead Email: overwrite off → on");
     expect(
-      describeChange({ kind: "settingChanged", path: "criteria.minimumScore", before: "all", after: { stars: 2 } }),
+      describeChange({
+        kind: "settingChanged",
+        path: "criteria.minimumScore",
+        before: "all",
+        after: { stars: 2 },
+      }),
     ).toBe('criteria.minimumScore: "all" → {"stars":2}');
   });
 });

@@ -5,7 +5,11 @@ import type { MappingRow } from "../../bindings/MappingRow";
 import type { SObjectDescribe } from "../../bindings/SObjectDescribe";
 import type { VersionedDocument } from "../../bindings/VersionedDocument";
 
-const row = (source: string, target: string, overwrite = false): MappingRow => ({ source, target, overwrite });
+const row = (source: string, target: string, overwrite = false): MappingRow => ({
+  source,
+  target,
+  overwrite,
+});
 
 /** The core's default document (seed 000's Field Mapping Reference). */
 export function defaultDocument(): MappingDocument {
@@ -54,7 +58,11 @@ export function defaultDocument(): MappingDocument {
   };
 }
 
-export function versioned(version: number, document = defaultDocument(), note: string | null = null): VersionedDocument {
+export function versioned(
+  version: number,
+  document = defaultDocument(),
+  note: string | null = null,
+): VersionedDocument {
   return {
     version,
     savedAt: version === 0 ? null : "2026-11-20T10:00:00Z",
