@@ -54,6 +54,16 @@ pub fn run() {
             commands::contacts::contacts_get,
             commands::contacts::contacts_import,
             commands::contacts::contacts_open_conversation,
+            commands::mapping::mapping_current,
+            commands::mapping::mapping_version,
+            commands::mapping::mapping_save,
+            commands::mapping::mapping_history,
+            commands::mapping::mapping_diff,
+            commands::mapping::mapping_revert,
+            commands::mapping::mapping_chat_fields,
+            commands::mapping::mapping_describe,
+            commands::mapping::mapping_validate,
+            commands::mapping::mapping_campaigns,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
