@@ -16,8 +16,16 @@ pub fn run() {
         .manage(state)
         .setup(move |app| {
             let state = app.state::<AppState>();
+            open_main_window(app, state.core().ok().map(|c| c.data_dir.join("webview")))?;
             if let Ok(core) = state.core() {
-                if options.demo_org || active_profile_is_local_demo(core) {
+                let active = leadbridge_core::profiles::active(&core.store)
+                    .ok()
+                    .flatten();
+                let wants_demo = match &active {
+                    None => options.demo_org,
+                    Some(p) => is_local_demo(p),
+                };
+                if wants_demo {
                     // The demo org lives in this process: start it and log in again, so the
                     // window opens on a working org. Local and fast; failures show on Connect.
                     if let Err(e) =
@@ -42,12 +50,33 @@ pub fn run() {
             commands::connect::org_disconnect,
             commands::connect::org_api_usage,
             commands::connect::demo_org_connect,
+            commands::contacts::contacts_list,
+            commands::contacts::contacts_get,
+            commands::contacts::contacts_import,
+            commands::contacts::contacts_open_conversation,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
 }
 
-fn active_profile_is_local_demo(core: &state::Core) -> bool {
-    let demo_url = format!("http://{DEMO_LISTEN}");
-    matches!(leadbridge_core::profiles::active(&core.store), Ok(Some(p)) if p.login_url.trim_end_matches('/') == demo_url)
+/// The main window. The webview keeps its own storage (local storage, caches) inside the
+/// data directory, so `--data-dir` moves everything the app writes.
+fn open_main_window(
+    app: &tauri::App,
+    webview_dir: Option<std::path::PathBuf>,
+) -> tauri::Result<()> {
+    let mut builder = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        .title("Leadbridge")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(960.0, 600.0);
+    if let Some(dir) = webview_dir {
+        builder = builder.data_directory(dir);
+    }
+    builder.build()?;
+    Ok(())
+}
+
+/// A profile saved against the in-process demo org, which must be started again on launch.
+fn is_local_demo(profile: &leadbridge_core::profiles::OrgProfile) -> bool {
+    profile.login_url.trim_end_matches('/') == format!("http://{DEMO_LISTEN}")
 }

@@ -38,7 +38,8 @@ pub struct AppState(std::result::Result<Core, Error>);
 /// What the command line asked of the app.
 pub struct LaunchOptions {
     pub data_dir: Option<PathBuf>,
-    /// Start the demo org and connect to it (the README's run command passes this).
+    /// With no active profile, start the demo org and connect to it (the README's run command
+    /// passes this); a real org the person connected stays active.
     pub demo_org: bool,
 }
 

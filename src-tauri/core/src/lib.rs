@@ -3,6 +3,7 @@
 
 pub mod app_info;
 pub mod contacts;
+pub mod deliveries;
 pub mod error;
 pub mod logging;
 pub mod mapping;

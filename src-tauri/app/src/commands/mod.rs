@@ -2,4 +2,5 @@
 //! `Result<T, leadbridge_core::Error>`, which Tauri serialises as `{code, message, details}`.
 
 pub mod connect;
+pub mod contacts;
 pub mod info;
