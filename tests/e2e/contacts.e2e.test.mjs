@@ -110,3 +110,17 @@ test("filters combine: minimum score and the apostrophe email", async () => {
   }
   await screenshot(browser, "contacts-filtered");
 });
+
+test("the inbox and the drawer read well in the dark theme", async () => {
+  const { browser } = app;
+  await (await browser.$('[aria-label="Switch to dark theme"]')).click();
+  await (await browser.$('[data-testid="inbox-email"]')).click();
+  await (await browser.$('[data-testid="contact-drawer"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+  await screenshot(browser, "contacts-dark");
+  await browser.keys("Escape");
+  await (await browser.$('[data-testid="nav-connect"]')).click();
+  await (await browser.$('[data-testid="connect-form"]')).waitForDisplayed({ timeout: 10_000 });
+  await screenshot(browser, "connect-dark");
+  await (await browser.$('[aria-label="Switch to light theme"]')).click();
+});
