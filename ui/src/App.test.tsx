@@ -36,7 +36,6 @@ describe("App shell", () => {
     });
     render(<App />);
     fireEvent.click(screen.getByTestId("open-about"));
-    // Every command fails the same way, so the Connect screen behind shows it too.
     const about = within(await screen.findByRole("dialog"));
     expect(await about.findByText("data directory /nope does not exist")).toBeTruthy();
     expect(about.getByText("DATA_DIR")).toBeTruthy();

@@ -3,6 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { CampaignOption } from "./bindings/CampaignOption";
+import type { Change } from "./bindings/Change";
+import type { ChatField } from "./bindings/ChatField";
 import type { ConnectRequest } from "./bindings/ConnectRequest";
 import type { Contact } from "./bindings/Contact";
 import type { ContactPage } from "./bindings/ContactPage";
@@ -11,8 +14,14 @@ import type { DisconnectOutcome } from "./bindings/DisconnectOutcome";
 import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { MappingDocument } from "./bindings/MappingDocument";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
+import type { Saved } from "./bindings/Saved";
+import type { SObjectDescribe } from "./bindings/SObjectDescribe";
+import type { Validation } from "./bindings/Validation";
+import type { VersionedDocument } from "./bindings/VersionedDocument";
+import type { VersionSummary } from "./bindings/VersionSummary";
 
 /** Every command the Rust shell exposes: its arguments and its result. */
 export interface Commands {
@@ -37,6 +46,17 @@ export interface Commands {
   contacts_import: { args: Uint8Array; result: ImportReport };
   /** Opens one of the contact's own conversation URLs in the system browser. */
   contacts_open_conversation: { args: { email: string; url: string }; result: null };
+  // Mapping screen
+  mapping_current: { args: Record<string, never>; result: VersionedDocument };
+  mapping_version: { args: { version: number }; result: VersionedDocument };
+  mapping_save: { args: { document: MappingDocument; note: string | null }; result: Saved };
+  mapping_history: { args: Record<string, never>; result: VersionSummary[] };
+  mapping_diff: { args: { from: number; to: number }; result: Change[] };
+  mapping_revert: { args: { version: number }; result: Saved };
+  mapping_chat_fields: { args: Record<string, never>; result: ChatField[] };
+  mapping_describe: { args: { object: string; refresh: boolean }; result: SObjectDescribe };
+  mapping_validate: { args: { document: MappingDocument }; result: Validation };
+  mapping_campaigns: { args: Record<string, never>; result: CampaignOption[] };
 }
 
 export type CommandName = keyof Commands;
@@ -92,4 +112,15 @@ export const api = {
   contactsImport: (bytes: Uint8Array) => call("contacts_import", bytes),
   contactsOpenConversation: (email: string, url: string) =>
     call("contacts_open_conversation", { email, url }),
+  // Mapping screen
+  mappingCurrent: () => call("mapping_current", {}),
+  mappingVersion: (version: number) => call("mapping_version", { version }),
+  mappingSave: (document: MappingDocument, note: string | null) => call("mapping_save", { document, note }),
+  mappingHistory: () => call("mapping_history", {}),
+  mappingDiff: (from: number, to: number) => call("mapping_diff", { from, to }),
+  mappingRevert: (version: number) => call("mapping_revert", { version }),
+  mappingChatFields: () => call("mapping_chat_fields", {}),
+  mappingDescribe: (object: string, refresh = false) => call("mapping_describe", { object, refresh }),
+  mappingValidate: (document: MappingDocument) => call("mapping_validate", { document }),
+  mappingCampaigns: () => call("mapping_campaigns", {}),
 };

@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::mapping::MappingCommand,
     },
+    /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
+    Log {
+        #[command(subcommand)]
+        command: Box<commands::log::LogCommand>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
         Command::Mapping { command } => commands::mapping::run(cli.data_dir.as_deref(), command),
+        Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
     };
     match result {
         Ok(code) => code,
