@@ -89,11 +89,17 @@ test("filters combine: minimum score and the apostrophe email", async () => {
   const { browser } = app;
   const search = await browser.$('[data-testid="contacts-search"]');
   await search.setValue("o'brien");
-  await waitForRows(browser, 1);
-  assert.equal(await cellText(await browser.$('[data-testid="inbox-email"]')), "o'brien@initech.example");
+  // The previous search also left one row: wait for the inbox to show the new one.
+  await browser.waitUntil(
+    async () => (await cellText(await browser.$('[data-testid="inbox-email"]'))) === "o'brien@initech.example",
+    { timeout: 10_000, timeoutMsg: "the apostrophe search found o'brien@initech.example" },
+  );
+  assert.equal(await rowCount(browser), 1);
 
-  await search.clearValue();
-  await search.setValue("");
+  // Clear the search as a person would (Element Clear fires no input event for React).
+  await search.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys("Backspace");
   await waitForRows(browser, 9);
   await (await browser.$('[data-testid="filter-score"]')).selectByAttribute("value", "80");
   // prospect@company.com (91 after the merge), priya.nair (92) and kenji.watanabe (83).
@@ -103,4 +109,18 @@ test("filters combine: minimum score and the apostrophe email", async () => {
     assert.ok(score >= 80, `score ${score} passes the 3-star filter`);
   }
   await screenshot(browser, "contacts-filtered");
+});
+
+test("the inbox and the drawer read well in the dark theme", async () => {
+  const { browser } = app;
+  await (await browser.$('[aria-label="Switch to dark theme"]')).click();
+  await (await browser.$('[data-testid="inbox-email"]')).click();
+  await (await browser.$('[data-testid="contact-drawer"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+  await screenshot(browser, "contacts-dark");
+  await browser.keys("Escape");
+  await (await browser.$('[data-testid="nav-connect"]')).click();
+  await (await browser.$('[data-testid="connect-form"]')).waitForDisplayed({ timeout: 10_000 });
+  await screenshot(browser, "connect-dark");
+  await (await browser.$('[aria-label="Switch to light theme"]')).click();
 });

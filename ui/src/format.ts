@@ -9,15 +9,15 @@ export function formatDateTime(iso: string): string {
 }
 
 /**
- * A compact timestamp for table cells: the time for today, the day and time this year,
- * else the date. The full form goes in a tooltip.
+ * A compact timestamp for table cells: the time for today, the day this year, else the
+ * date with its year. The full form belongs in a tooltip.
  */
 export function formatShortDateTime(iso: string, now: Date = new Date()): string {
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
-  const time = t.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  if (t.toDateString() === now.toDateString()) return `Today ${time}`;
+  if (t.toDateString() === now.toDateString())
+    return t.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   if (t.getFullYear() === now.getFullYear())
-    return `${t.toLocaleDateString(undefined, { month: "short", day: "numeric" })}, ${time}`;
+    return t.toLocaleDateString(undefined, { month: "short", day: "numeric" });
   return t.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 }

@@ -307,9 +307,9 @@ export function ConnectForm({
                 data-testid="connect-flow-clientCredentials"
               />
               <span>
-                Client credentials{" "}
-                <span className="hint">
-                  server-to-server as the app's Run As user; needs My Domain and secret
+                Client credentials
+                <span className="hint choice-hint">
+                  Server to server, as the app's Run As user. Needs your My Domain URL and the client secret.
                 </span>
               </span>
             </label>
