@@ -58,8 +58,10 @@ enum Command {
     /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
     Log {
         #[command(subcommand)]
-        command: Box<commands::log::LogCommand>,
+        command: Box<commands::sync::LogCommand>,
     },
+    /// Push contacts to Salesforce: create or update Leads (PRODUCT.md pipeline steps 4-9).
+    Sync(commands::sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,7 +75,8 @@ fn main() -> ExitCode {
         } => commands::demo_org::run(listen, seed, auto_approve),
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
-        Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
+        Command::Log { command } => commands::sync::run_log(cli.data_dir.as_deref(), *command),
+        Command::Sync(args) => commands::sync::run(cli.data_dir.as_deref(), args),
     };
     match result {
         Ok(code) => code,

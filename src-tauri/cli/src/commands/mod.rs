@@ -6,3 +6,4 @@ pub mod demo_org;
 pub mod info;
 pub mod log;
 pub mod org;
+pub mod sync;

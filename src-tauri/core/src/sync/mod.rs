@@ -31,6 +31,6 @@ pub use outcome::{
     PendingDelivery, ProgressFn, ResultError, ResultStatus, SyncProgress, SyncReport, SyncResult,
 };
 pub use planner::{plan, PlanInput};
-pub use push::{plan_push, plan_retry, push, retry, PlanOptions, RetryTarget, Selection};
+pub use push::{plan_push, plan_retry, push, retry, select, PlanOptions, RetryTarget, Selection};
 pub use retry::RetryPolicy;
 pub use snapshot::{Carry, MatchedAccount, OwnerChoice, Routed, Snapshot};

@@ -170,8 +170,9 @@ fn plan_options(options: &ExecuteOptions) -> PlanOptions {
     }
 }
 
-/// The contacts of a selection, in inbox order (oldest first) or in the order given.
-fn select(store: &Store, selection: &Selection) -> Result<Vec<Contact>> {
+/// The contacts of a selection, in inbox order (oldest first) or in the order given; an email
+/// not in the inbox is refused (`InvalidInput`, naming it).
+pub fn select(store: &Store, selection: &Selection) -> Result<Vec<Contact>> {
     match selection {
         Selection::All => Ok(contacts::store::list(
             store,
