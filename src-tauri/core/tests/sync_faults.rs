@@ -202,13 +202,14 @@ async fn a_validation_error_fails_at_once_and_log_retry_finishes_without_duplica
     assert_eq!(r.attempts, 1, "only the membership was sent");
     let leads = with_email(&client, "Lead", "bad.campaign@prospect.example").await;
     assert_eq!(leads.len(), 1);
-    let conn = env.store.conn();
-    let original = deliveries::get(&conn, DeliveryId(failed)).unwrap();
-    assert_eq!(original.delivery.status, DeliveryStatus::Resolved);
-    let new = deliveries::get(&conn, DeliveryId(r.delivery_id.unwrap())).unwrap();
-    assert_eq!(new.delivery.trigger, DeliveryTrigger::Retry);
-    assert_eq!(new.delivery.retry_of, Some(DeliveryId(failed)));
-    drop(conn);
+    {
+        let conn = env.store.conn();
+        let original = deliveries::get(&conn, DeliveryId(failed)).unwrap();
+        assert_eq!(original.delivery.status, DeliveryStatus::Resolved);
+        let new = deliveries::get(&conn, DeliveryId(r.delivery_id.unwrap())).unwrap();
+        assert_eq!(new.delivery.trigger, DeliveryTrigger::Retry);
+        assert_eq!(new.delivery.retry_of, Some(DeliveryId(failed)));
+    }
 
     // Nothing failed is left: a second retry has nothing to do and sends nothing.
     let again = retry(&client, &env.store, RetryTarget::AllFailed, &fast())
