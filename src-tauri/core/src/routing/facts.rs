@@ -625,7 +625,7 @@ async fn fetch_accounts(
     let records = if statements.is_empty() {
         Vec::new()
     } else {
-        query_all_in_composite(client, &statements).await?
+        query_all_in_composite(client, &statements, None).await?
     };
     let accounts: Vec<AccountFacts> = records.iter().filter_map(|r| plan.read(r)).collect();
     tracing::debug!(
