@@ -55,6 +55,28 @@ enum Command {
         #[command(subcommand)]
         command: commands::org::OrgCommand,
     },
+    /// The mapping document: field mapping, criteria, routing (export, import, validate, ...).
+    Mapping {
+        #[command(subcommand)]
+        command: commands::mapping::MappingCommand,
+    },
+    /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
+    Log {
+        #[command(subcommand)]
+        command: Box<commands::log::LogCommand>,
+    },
+    /// Run one read-only SOQL SELECT against the connected org (anything else is refused
+    /// before sending).
+    Soql {
+        /// The SELECT statement.
+        query: String,
+        /// One JSON object per record per line instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Stop paging through nextRecordsUrl after this many rows.
+        #[arg(long, value_name = "N", default_value_t = leadbridge_core::soql::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,6 +90,13 @@ fn main() -> ExitCode {
         } => commands::demo_org::run(listen, seed, auto_approve),
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
+        Command::Mapping { command } => commands::mapping::run(cli.data_dir.as_deref(), command),
+        Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
+        Command::Soql {
+            query,
+            json,
+            max_rows,
+        } => commands::soql::run(cli.data_dir.as_deref(), &query, json, max_rows),
     };
     match result {
         Ok(code) => code,
