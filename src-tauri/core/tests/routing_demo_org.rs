@@ -219,6 +219,11 @@ async fn a_hundred_contacts_cost_three_api_calls() {
     let calls = Calls::start(&env, &client);
     fetch_facts(&client, &doc, &contacts[..10]).await.unwrap();
     assert_eq!(calls.since(&env, &client), 2);
+    // Contacts naming no company cost the Users query alone.
+    let calls = Calls::start(&env, &client);
+    let nameless = [with(json!({"company": "[not provided]"})), with(json!({}))];
+    fetch_facts(&client, &doc, &nameless).await.unwrap();
+    assert_eq!(calls.since(&env, &client), 1);
     env.cleanup("routing-batch").await;
 }
 
