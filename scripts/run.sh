@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 npm --prefix ui run --silent build
 cargo build --release -p leadbridge-app -p leadbridge-cli --features leadbridge-app/custom-protocol --locked
-exec target/release/leadbridge-app "$@"
+exec target/release/leadbridge-app --demo-org "$@"

@@ -47,9 +47,10 @@ function freePort() {
 
 /**
  * Starts tauri-driver and a WebDriver session on the app. Returns the browser and a `stop`
- * that ends both. `dataDir` defaults to a fresh temporary directory.
+ * that ends both. `dataDir` defaults to a fresh temporary directory; `args` go to the app
+ * (e.g. `["--demo-org"]` to start on the in-process demo org).
  */
-export async function startApp({ dataDir, env = {} } = {}) {
+export async function startApp({ dataDir, env = {}, args = [] } = {}) {
   if (!fs.existsSync(APP)) throw new Error(`app binary not found at ${APP}; build it first`);
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "leadbridge-e2e-"));
   const port = await freePort();
@@ -67,7 +68,7 @@ export async function startApp({ dataDir, env = {} } = {}) {
     logLevel: "warn",
     capabilities: {
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: APP, args: ["--data-dir", dir] },
+      "tauri:options": { application: APP, args: ["--data-dir", dir, ...args] },
     },
   });
   const stop = async () => {

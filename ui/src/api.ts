@@ -1,13 +1,62 @@
 // The one typed wrapper over Tauri's `invoke`. Screens import from here, never from
 // @tauri-apps directly. Every argument and result type comes from the Rust core via ts-rs.
 import { invoke } from "@tauri-apps/api/core";
+import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { CampaignOption } from "./bindings/CampaignOption";
+import type { Change } from "./bindings/Change";
+import type { ChatField } from "./bindings/ChatField";
+import type { ConnectRequest } from "./bindings/ConnectRequest";
+import type { Contact } from "./bindings/Contact";
+import type { ContactPage } from "./bindings/ContactPage";
+import type { ContactQuery } from "./bindings/ContactQuery";
+import type { DisconnectOutcome } from "./bindings/DisconnectOutcome";
 import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { MappingDocument } from "./bindings/MappingDocument";
+import type { OrgProfile } from "./bindings/OrgProfile";
+import type { OrgStatus } from "./bindings/OrgStatus";
+import type { Saved } from "./bindings/Saved";
+import type { SObjectDescribe } from "./bindings/SObjectDescribe";
+import type { Validation } from "./bindings/Validation";
+import type { VersionedDocument } from "./bindings/VersionedDocument";
+import type { VersionSummary } from "./bindings/VersionSummary";
 
 /** Every command the Rust shell exposes: its arguments and its result. */
 export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
+  // Connect
+  org_profiles: { args: Record<string, never>; result: OrgProfile[] };
+  org_status: { args: Record<string, never>; result: OrgStatus };
+  org_activate: { args: { name: string }; result: null };
+  /** The client secret travels beside the request and only ever reaches the keyring. */
+  org_connect: { args: { request: ConnectRequest; clientSecret: string | null }; result: OrgProfile };
+  /** True when a login was waiting and is now cancelled. */
+  org_cancel_login: { args: Record<string, never>; result: boolean };
+  /** `name` null: the active profile. */
+  org_disconnect: { args: { name: string | null }; result: DisconnectOutcome };
+  /** Null until Salesforce has reported the org's usage. */
+  org_api_usage: { args: Record<string, never>; result: ApiUsage | null };
+  demo_org_connect: { args: Record<string, never>; result: OrgProfile };
+  // Contacts
+  contacts_list: { args: { query: ContactQuery }; result: ContactPage };
+  contacts_get: { args: { email: string }; result: Contact };
+  /** The file's bytes are the raw request body: no JSON encoding of the file. */
+  contacts_import: { args: Uint8Array; result: ImportReport };
+  /** Opens one of the contact's own conversation URLs in the system browser. */
+  contacts_open_conversation: { args: { email: string; url: string }; result: null };
+  // Mapping screen
+  mapping_current: { args: Record<string, never>; result: VersionedDocument };
+  mapping_version: { args: { version: number }; result: VersionedDocument };
+  mapping_save: { args: { document: MappingDocument; note: string | null }; result: Saved };
+  mapping_history: { args: Record<string, never>; result: VersionSummary[] };
+  mapping_diff: { args: { from: number; to: number }; result: Change[] };
+  mapping_revert: { args: { version: number }; result: Saved };
+  mapping_chat_fields: { args: Record<string, never>; result: ChatField[] };
+  mapping_describe: { args: { object: string; refresh: boolean }; result: SObjectDescribe };
+  mapping_validate: { args: { document: MappingDocument }; result: Validation };
+  mapping_campaigns: { args: Record<string, never>; result: CampaignOption[] };
 }
 
 export type CommandName = keyof Commands;
@@ -49,4 +98,29 @@ export async function call<C extends CommandName>(
 
 export const api = {
   appInfo: () => call("app_info", {}),
+  orgProfiles: () => call("org_profiles", {}),
+  orgStatus: () => call("org_status", {}),
+  orgActivate: (name: string) => call("org_activate", { name }),
+  orgConnect: (request: ConnectRequest, clientSecret: string | null) =>
+    call("org_connect", { request, clientSecret }),
+  orgCancelLogin: () => call("org_cancel_login", {}),
+  orgDisconnect: (name: string | null) => call("org_disconnect", { name }),
+  orgApiUsage: () => call("org_api_usage", {}),
+  demoOrgConnect: () => call("demo_org_connect", {}),
+  contactsList: (query: ContactQuery) => call("contacts_list", { query }),
+  contactsGet: (email: string) => call("contacts_get", { email }),
+  contactsImport: (bytes: Uint8Array) => call("contacts_import", bytes),
+  contactsOpenConversation: (email: string, url: string) =>
+    call("contacts_open_conversation", { email, url }),
+  // Mapping screen
+  mappingCurrent: () => call("mapping_current", {}),
+  mappingVersion: (version: number) => call("mapping_version", { version }),
+  mappingSave: (document: MappingDocument, note: string | null) => call("mapping_save", { document, note }),
+  mappingHistory: () => call("mapping_history", {}),
+  mappingDiff: (from: number, to: number) => call("mapping_diff", { from, to }),
+  mappingRevert: (version: number) => call("mapping_revert", { version }),
+  mappingChatFields: () => call("mapping_chat_fields", {}),
+  mappingDescribe: (object: string, refresh = false) => call("mapping_describe", { object, refresh }),
+  mappingValidate: (document: MappingDocument) => call("mapping_validate", { document }),
+  mappingCampaigns: () => call("mapping_campaigns", {}),
 };

@@ -5,13 +5,88 @@
 mod commands;
 mod state;
 
-use state::AppState;
+use leadbridge_core::salesforce::local_demo::DEMO_LISTEN;
+use state::{AppState, LaunchOptions};
+use tauri::Manager;
 
 pub fn run() {
-    let state = AppState::open_from_env();
+    let options = LaunchOptions::from_args(std::env::args().skip(1));
+    let state = AppState::open(&options);
     tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::info::app_info])
+        .setup(move |app| {
+            let state = app.state::<AppState>();
+            open_main_window(app, state.core().ok().map(|c| c.data_dir.join("webview")))?;
+            if let Ok(core) = state.core() {
+                let active = leadbridge_core::profiles::active(&core.store)
+                    .ok()
+                    .flatten();
+                let wants_demo = match &active {
+                    None => options.demo_org,
+                    Some(p) => is_local_demo(p),
+                };
+                if wants_demo {
+                    // The demo org lives in this process: start it and log in again, so the
+                    // window opens on a working org. Local and fast; failures show on Connect.
+                    if let Err(e) =
+                        tauri::async_runtime::block_on(commands::connect::connect_demo(core))
+                    {
+                        tracing::warn!(
+                            "could not connect to the demo org at start-up: {}",
+                            e.message
+                        );
+                    }
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::info::app_info,
+            commands::connect::org_profiles,
+            commands::connect::org_status,
+            commands::connect::org_activate,
+            commands::connect::org_connect,
+            commands::connect::org_cancel_login,
+            commands::connect::org_disconnect,
+            commands::connect::org_api_usage,
+            commands::connect::demo_org_connect,
+            commands::contacts::contacts_list,
+            commands::contacts::contacts_get,
+            commands::contacts::contacts_import,
+            commands::contacts::contacts_open_conversation,
+            commands::mapping::mapping_current,
+            commands::mapping::mapping_version,
+            commands::mapping::mapping_save,
+            commands::mapping::mapping_history,
+            commands::mapping::mapping_diff,
+            commands::mapping::mapping_revert,
+            commands::mapping::mapping_chat_fields,
+            commands::mapping::mapping_describe,
+            commands::mapping::mapping_validate,
+            commands::mapping::mapping_campaigns,
+        ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
+}
+
+/// The main window. The webview keeps its own storage (local storage, caches) inside the
+/// data directory, so `--data-dir` moves everything the app writes.
+fn open_main_window(
+    app: &tauri::App,
+    webview_dir: Option<std::path::PathBuf>,
+) -> tauri::Result<()> {
+    let mut builder = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        .title("Leadbridge")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(960.0, 600.0);
+    if let Some(dir) = webview_dir {
+        builder = builder.data_directory(dir);
+    }
+    builder.build()?;
+    Ok(())
+}
+
+/// A profile saved against the in-process demo org, which must be started again on launch.
+fn is_local_demo(profile: &leadbridge_core::profiles::OrgProfile) -> bool {
+    profile.login_url.trim_end_matches('/') == format!("http://{DEMO_LISTEN}")
 }

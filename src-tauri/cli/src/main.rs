@@ -55,10 +55,27 @@ enum Command {
         #[command(subcommand)]
         command: commands::org::OrgCommand,
     },
+    /// The mapping document: field mapping, criteria, routing (export, import, validate, ...).
+    Mapping {
+        #[command(subcommand)]
+        command: commands::mapping::MappingCommand,
+    },
     /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
     Log {
         #[command(subcommand)]
         command: Box<commands::sync::LogCommand>,
+    },
+    /// Run one read-only SOQL SELECT against the connected org (anything else is refused
+    /// before sending).
+    Soql {
+        /// The SELECT statement.
+        query: String,
+        /// One JSON object per record per line instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Stop paging through nextRecordsUrl after this many rows.
+        #[arg(long, value_name = "N", default_value_t = leadbridge_core::soql::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
     },
     /// Push contacts to Salesforce: create or update Leads (PRODUCT.md pipeline steps 4-9).
     Sync(commands::sync::SyncArgs),
@@ -75,6 +92,12 @@ fn main() -> ExitCode {
         } => commands::demo_org::run(listen, seed, auto_approve),
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
+        Command::Mapping { command } => commands::mapping::run(cli.data_dir.as_deref(), command),
+        Command::Soql {
+            query,
+            json,
+            max_rows,
+        } => commands::soql::run(cli.data_dir.as_deref(), &query, json, max_rows),
         Command::Log { command } => commands::sync::run_log(cli.data_dir.as_deref(), *command),
         Command::Sync(args) => commands::sync::run(cli.data_dir.as_deref(), args),
     };

@@ -17,10 +17,10 @@ use leadbridge_core::salesforce::query::{QueryOptions, Record};
 use leadbridge_core::salesforce::token_vault::TokenVault;
 use leadbridge_core::salesforce::SalesforceClient;
 use leadbridge_core::store::Store;
-use leadbridge_demo_org::{DemoOrg, DemoOrgConfig, CLIENT_ID, CLIENT_SECRET, KNOWN_CONTACT_EMAIL};
+use leadbridge_demo_org::{DemoOrg, KNOWN_CONTACT_EMAIL};
 use serde_json::{json, Value};
 
-const SECRET_VAR: &str = "LEADBRIDGE_TEST_DEMO_SECRET";
+mod common;
 
 struct Setup {
     rt: tokio::runtime::Runtime,
@@ -29,48 +29,29 @@ struct Setup {
 }
 
 impl Setup {
-    /// A demo org, a data dir, and `org connect --client-credentials` through the binary.
+    /// A demo org served by a runtime of the test's own, a data dir, and `org connect`
+    /// through the binary (the shared helper plays the browser).
     fn new() -> Setup {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let org = rt
-            .block_on(leadbridge_demo_org::start(DemoOrgConfig::default()))
-            .unwrap();
+        let org = rt.block_on(common::demo_org());
         let dir = tempfile::tempdir().unwrap();
-        let setup = Setup { rt, org, dir };
-        let out = setup.run(&[
-            "org",
-            "connect",
-            "--client-credentials",
-            "--login-url",
-            &setup.org.base_url(),
-            "--client-id",
-            CLIENT_ID,
-            "--client-secret-env",
-            SECRET_VAR,
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        setup
+        let (out, _) = rt.block_on(common::connect_no_browser(dir.path(), &org, &[]));
+        assert!(out.status.success(), "{}", common::text(&out.stderr));
+        Setup { rt, org, dir }
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_leadbridge"));
-        c.arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .env(SECRET_VAR, CLIENT_SECRET);
+        let mut c = common::leadbridge(self.dir.path());
+        c.args(args);
         c
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("the binary runs")
+        self.rt.block_on(common::run(self.command(args)))
     }
 
     /// Writes events as NDJSON and imports them through the binary.
@@ -301,14 +282,7 @@ fn not_connected_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.ndjson");
     std::fs::write(&path, format!("{}\n", event("lonely@prospect.example", 50))).unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_leadbridge"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| common::leadbridge(dir.path()).args(args).output().unwrap();
     assert!(run(&["contacts", "import", path.to_str().unwrap()])
         .status
         .success());

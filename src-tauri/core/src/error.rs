@@ -79,11 +79,11 @@ pub struct ErrorDetails {
     pub fields: Vec<String>,
     /// 1-based line of the input at fault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub line: Option<u64>,
     /// 1-based column or byte offset within the line or statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub column: Option<u64>,
     /// HTTP status of the failed call.
     #[serde(default, skip_serializing_if = "Option::is_none")]

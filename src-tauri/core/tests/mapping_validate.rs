@@ -23,13 +23,20 @@ fn org() -> HashMap<String, SObjectDescribe> {
         .collect()
 }
 
+/// The default document with a default owner (so it has no warning at all).
+fn owned() -> MappingDocument {
+    MappingDocument {
+        default_owner_id: Some("0055g00000AbCdEAAV".into()),
+        ..MappingDocument::default()
+    }
+}
+
 fn problems(doc: &MappingDocument, describes: &dyn DescribeSource) -> Vec<Problem> {
     validate(doc, describes, &[]).unwrap()
 }
 
 fn with_lead_row(source: &str, target: &str, overwrite: bool) -> MappingDocument {
-    let mut doc = MappingDocument::default();
-    doc.default_owner_id = Some("0055g00000AbCdEAAV".into());
+    let mut doc = owned();
     doc.objects
         .lead
         .push(MappingRow::new(source, target, overwrite));
@@ -55,8 +62,7 @@ fn row_problems(source: &str, target: &str, overwrite: bool) -> Vec<(ProblemCode
 
 #[test]
 fn the_default_and_example_documents_are_clean_against_a_seed_configured_org() {
-    let mut doc = MappingDocument::default();
-    doc.default_owner_id = Some("0055g00000AbCdEAAV".into());
+    let doc = owned();
     assert_eq!(problems(&doc, &org()), vec![]);
     assert_eq!(problems(&import(EXAMPLE).unwrap(), &org()), vec![]);
 }
@@ -120,8 +126,7 @@ fn not_updateable_only_matters_with_overwrite() {
 
 #[test]
 fn contact_and_account_rows_are_never_created_so_only_updateability_counts() {
-    let mut doc = MappingDocument::default();
-    doc.default_owner_id = Some("0055g00000AbCdEAAV".into());
+    let mut doc = owned();
     doc.objects
         .contact
         .push(MappingRow::new("firstName", "Name", false));
@@ -220,13 +225,7 @@ fn may_be_too_long_uses_observed_lengths_and_score_digits() {
         .unwrap();
     score.precision = 4;
     score.scale = 2;
-    let found = problems(
-        &MappingDocument {
-            default_owner_id: Some("0055g00000AbCdEAAV".into()),
-            ..MappingDocument::default()
-        },
-        &narrow,
-    );
+    let found = problems(&owned(), &narrow);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(
         (found[0].code, found[0].path.as_str()),
@@ -236,8 +235,7 @@ fn may_be_too_long_uses_observed_lengths_and_score_digits() {
 
 #[test]
 fn required_fields_must_be_mapped_or_defaulted() {
-    let mut doc = MappingDocument::default();
-    doc.default_owner_id = Some("0055g00000AbCdEAAV".into());
+    let mut doc = owned();
     doc.objects
         .lead
         .retain(|r| r.target != "Company" && r.target != "LastName");
@@ -270,13 +268,7 @@ fn required_fields_must_be_mapped_or_defaulted() {
     region.name = "Lead_Region__c".into();
     region.nillable = false;
     lead.fields.push(region);
-    let found = problems(
-        &MappingDocument {
-            default_owner_id: Some("0055g00000AbCdEAAV".into()),
-            ..MappingDocument::default()
-        },
-        &strict,
-    );
+    let found = problems(&owned(), &strict);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(
         (found[0].code, found[0].field.as_deref()),

@@ -5,9 +5,8 @@
 //!
 //! These tests use the real OS keyring (see `common`).
 
-// `common`'s browser double keeps its visits in a nested type; each test edits the default
-// mapping document where it matters.
-#![allow(clippy::type_complexity, clippy::field_reassign_with_default)]
+// Each test edits the default mapping document where it matters.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 mod sync_support;

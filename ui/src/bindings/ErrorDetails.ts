@@ -15,11 +15,11 @@ fields?: Array<string>,
 /**
  * 1-based line of the input at fault.
  */
-line?: bigint, 
+line?: number, 
 /**
  * 1-based column or byte offset within the line or statement.
  */
-column?: bigint, 
+column?: number, 
 /**
  * HTTP status of the failed call.
  */

@@ -1,4 +1,7 @@
 //! `#[tauri::command]` adapters, one module per screen. Each returns
 //! `Result<T, leadbridge_core::Error>`, which Tauri serialises as `{code, message, details}`.
 
+pub mod connect;
+pub mod contacts;
 pub mod info;
+pub mod mapping;

@@ -5,5 +5,7 @@ pub mod context;
 pub mod demo_org;
 pub mod info;
 pub mod log;
+pub mod mapping;
 pub mod org;
+pub mod soql;
 pub mod sync;

@@ -366,22 +366,34 @@ struct ConversationRow {
     conversation: Conversation,
 }
 
+/// The contact's conversation stored under `key`. Failing that, when the event also gives the
+/// conversation's URL, the row first stored under that URL alone (a seed-000 lead, then a
+/// seed-003 event of the same conversation with its id), so one conversation is never two.
 fn load_conversation(
     conn: &Connection,
     contact_id: i64,
     key: &str,
+    url: Option<&str>,
 ) -> Result<Option<ConversationRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, conversation_key, conversation_id, conversation_url, workspace_id, status, closed_at, \
-               qualified_at, first_seen_at \
-             FROM contact_conversations WHERE contact_id = ?1 AND conversation_key = ?2",
-        )?
-        .query_row(
-            params![contact_id, key],
-            |row| Ok(ConversationRow { id: row.get("id")?, key: row.get("conversation_key")?, conversation: conversation_from_row(row)? }),
-        )
-        .optional()?)
+    const SQL: &str =
+        "SELECT id, conversation_key, conversation_id, conversation_url, workspace_id, status, \
+           closed_at, qualified_at, first_seen_at \
+         FROM contact_conversations \
+         WHERE contact_id = ?1 \
+           AND (conversation_key = ?2 OR (conversation_id IS NULL AND conversation_url = ?3)) \
+         ORDER BY conversation_key = ?2 DESC \
+         LIMIT 1";
+    let mut stmt = conn.prepare_cached(SQL)?;
+    let row = stmt
+        .query_row(params![contact_id, key, url], |row| {
+            Ok(ConversationRow {
+                id: row.get("id")?,
+                key: row.get("conversation_key")?,
+                conversation: conversation_from_row(row)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
 }
 
 fn conversation_from_row(row: &Row) -> rusqlite::Result<Conversation> {
@@ -398,26 +410,38 @@ fn conversation_from_row(row: &Row) -> rusqlite::Result<Conversation> {
 }
 
 fn write_conversation(conn: &Connection, contact_id: i64, row: &ConversationRow) -> Result<()> {
+    const INSERT: &str =
+        "INSERT INTO contact_conversations (contact_id, conversation_key, conversation_id, \
+           conversation_url, workspace_id, status, closed_at, qualified_at, first_seen_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    const UPDATE: &str = "UPDATE contact_conversations SET conversation_key = ?2, conversation_id = ?3, \
+           conversation_url = ?4, workspace_id = ?5, status = ?6, closed_at = ?7, qualified_at = ?8 \
+         WHERE id = ?1";
     let c = &row.conversation;
-    conn.prepare_cached(
-        "INSERT INTO contact_conversations (contact_id, conversation_key, conversation_id, conversation_url, \
-           workspace_id, status, closed_at, qualified_at, first_seen_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-         ON CONFLICT (contact_id, conversation_key) DO UPDATE SET conversation_id = excluded.conversation_id, \
-           conversation_url = excluded.conversation_url, workspace_id = excluded.workspace_id, \
-           status = excluded.status, closed_at = excluded.closed_at, qualified_at = excluded.qualified_at",
-    )?
-    .execute(params![
+    let (closed_at, qualified_at) = (c.closed_at.map(ts), c.qualified_at.map(ts));
+    match row.id {
+        Some(id) => conn.prepare_cached(UPDATE)?.execute(params![
+            id,
+            row.key,
+            c.conversation_id,
+            c.conversation_url,
+            c.workspace_id,
+            c.status.as_str(),
+            closed_at,
+            qualified_at,
+        ])?,
+        None => conn.prepare_cached(INSERT)?.execute(params![
             contact_id,
             row.key,
             c.conversation_id,
             c.conversation_url,
             c.workspace_id,
             c.status.as_str(),
-            c.closed_at.map(ts),
-            c.qualified_at.map(ts),
-        ts(c.first_seen_at),
-    ])?;
+            closed_at,
+            qualified_at,
+            ts(c.first_seen_at),
+        ])?,
+    };
     Ok(())
 }
 
@@ -551,8 +575,9 @@ fn apply_lead(
     let mut conv_change = None;
     match conv_key {
         Some(conv_key) => {
+            let url = lead.conversation_url.as_deref();
             let existing = match &before {
-                Some(old) => load_conversation(conn, old.contact.id, &conv_key)?,
+                Some(old) => load_conversation(conn, old.contact.id, &conv_key, url)?,
                 None => None,
             };
             let mut row = existing.clone().unwrap_or_else(|| ConversationRow {
@@ -568,6 +593,8 @@ fn apply_lead(
                     first_seen_at: now,
                 },
             });
+            // A row found by its URL is re-keyed by the id the event now gives.
+            row.key = conv_key;
             let conv = &mut row.conversation;
             merge_field(&mut conv.conversation_id, &event.conversation_id, newer);
             merge_field(&mut conv.conversation_url, &lead.conversation_url, newer);
@@ -607,11 +634,19 @@ fn apply_lead(
     })
 }
 
-/// A contact an event is about, and the conversation it names (when it names one).
+/// A contact an event is about.
 struct Target {
     contact_id: i64,
     email_key: String,
-    conversation_key: Option<String>,
+    /// The conversation row the event names; None when it matched by email only (it is then
+    /// about the contact's current conversation).
+    conversation: Option<ConversationRef>,
+}
+
+struct ConversationRef {
+    key: String,
+    id: Option<String>,
+    url: Option<String>,
 }
 
 fn find_targets(
@@ -621,15 +656,20 @@ fn find_targets(
 ) -> Result<Vec<Target>, ApplyError> {
     let by_conversation = |column: &str, value: &str| -> Result<Vec<Target>> {
         let sql = format!(
-            "SELECT c.id, c.email_key, cc.conversation_key FROM contact_conversations cc \
-             JOIN contacts c ON c.id = cc.contact_id WHERE cc.{column} = ?1 ORDER BY c.id"
+            "SELECT c.id, c.email_key, cc.conversation_key, cc.conversation_id, cc.conversation_url \
+             FROM contact_conversations cc JOIN contacts c ON c.id = cc.contact_id \
+             WHERE cc.{column} = ?1 ORDER BY c.id"
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([value], |r| {
             Ok(Target {
                 contact_id: r.get(0)?,
                 email_key: r.get(1)?,
-                conversation_key: Some(r.get(2)?),
+                conversation: Some(ConversationRef {
+                    key: r.get(2)?,
+                    id: r.get(3)?,
+                    url: r.get(4)?,
+                }),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -637,12 +677,13 @@ fn find_targets(
     let no_match =
         |field: &str, message: String| Err(ApplyError::NoMatch(FieldError::new(field, message)));
     let kind = event.kind.as_str();
+    let first = "it needs that conversation's lead.qualified event first";
     if let Some(id) = &event.conversation_id {
         let targets = by_conversation("conversation_id", id)?;
         if targets.is_empty() {
             return no_match(
                 "conversationId",
-                format!("{kind} for conversation `{id}`, which no contact has; it needs that conversation's lead.qualified event first"),
+                format!("{kind} for conversation `{id}`, which no contact has; {first}"),
             );
         }
         return Ok(targets);
@@ -652,7 +693,7 @@ fn find_targets(
         if targets.is_empty() {
             return no_match(
                 "data.conversationUrl",
-                format!("{kind} for conversation {url}, which no contact has; it needs that conversation's lead.qualified event first"),
+                format!("{kind} for conversation {url}, which no contact has; {first}"),
             );
         }
         return Ok(targets);
@@ -661,16 +702,16 @@ fn find_targets(
         let key = email::key(email);
         let found = conn
             .query_row(
-                "SELECT id, coalesce(conversation_id, conversation_url) FROM contacts WHERE email_key = ?1",
+                "SELECT id FROM contacts WHERE email_key = ?1",
                 [&key],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+                |r| r.get::<_, i64>(0),
             )
             .optional()?;
         return match found {
-            Some((contact_id, conversation_key)) => Ok(vec![Target {
+            Some(contact_id) => Ok(vec![Target {
                 contact_id,
                 email_key: key,
-                conversation_key,
+                conversation: None,
             }]),
             None => no_match(
                 "data.email",
@@ -686,6 +727,53 @@ fn find_targets(
     )
 }
 
+/// Closes the target's conversation, and the contact's status when that conversation is the
+/// current one. An already-closed conversation keeps its first `closed_at` (the sync delay
+/// counts from it). Returns whether anything changed.
+fn close_conversation(conn: &Connection, t: &Target, closed_at: &str, now: &str) -> Result<bool> {
+    let (current_id, current_url): (Option<String>, Option<String>) = conn.query_row(
+        "SELECT conversation_id, conversation_url FROM contacts WHERE id = ?1",
+        [t.contact_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    let (rows, is_current) = match &t.conversation {
+        Some(conv) => (
+            conn.execute(
+                "UPDATE contact_conversations SET status = 'closed', closed_at = ?1 \
+                 WHERE contact_id = ?2 AND conversation_key = ?3 AND status = 'open'",
+                params![closed_at, t.contact_id, conv.key],
+            )?,
+            same(&current_id, &conv.id) || same(&current_url, &conv.url),
+        ),
+        None => (
+            conn.execute(
+                "UPDATE contact_conversations SET status = 'closed', closed_at = ?1 \
+                 WHERE contact_id = ?2 AND status = 'open' \
+                   AND (conversation_id = ?3 OR conversation_url = ?4)",
+                params![closed_at, t.contact_id, current_id, current_url],
+            )?,
+            true,
+        ),
+    };
+    let contact = if is_current {
+        conn.execute(
+            "UPDATE contacts SET conversation_status = 'closed', closed_at = ?1, updated_at = ?2 \
+             WHERE id = ?3 AND conversation_status = 'open'",
+            params![closed_at, now, t.contact_id],
+        )?
+    } else {
+        0
+    };
+    if rows > 0 && contact == 0 {
+        conn.execute(
+            "UPDATE contacts SET updated_at = ?1 WHERE id = ?2",
+            params![now, t.contact_id],
+        )?;
+    }
+    Ok(rows + contact > 0)
+}
+
 fn apply_conversation_event(
     conn: &Connection,
     event: &Event,
@@ -698,20 +786,7 @@ fn apply_conversation_event(
     if event.kind == EventKind::ConversationCompleted {
         let closed_at = ts(event.timestamp.unwrap_or(now));
         for t in &targets {
-            if let Some(key) = &t.conversation_key {
-                changed |= conn.execute(
-                    "UPDATE contact_conversations SET status = 'closed', closed_at = ?1 \
-                     WHERE contact_id = ?2 AND conversation_key = ?3 AND status = 'open'",
-                    params![closed_at, t.contact_id, key],
-                )? > 0;
-            }
-            // The contact's own status follows its current conversation only.
-            changed |= conn.execute(
-                "UPDATE contacts SET conversation_status = 'closed', closed_at = ?1, updated_at = ?2 \
-                 WHERE id = ?3 AND conversation_status = 'open' \
-                   AND (?4 IS NULL OR coalesce(conversation_id, conversation_url) IS ?4)",
-                params![closed_at, ts(now), t.contact_id, t.conversation_key],
-            )? > 0;
+            changed |= close_conversation(conn, t, &closed_at, &ts(now))?;
         }
         let outcome = if changed {
             ApplyOutcome::Closed

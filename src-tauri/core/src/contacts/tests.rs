@@ -631,3 +631,44 @@ fn contact_serializes_in_camel_case_for_the_ui() {
         json!({"meetingScheduledWith": null, "lastRouted": null, "closedBy": null})
     );
 }
+
+#[test]
+fn one_conversation_seen_first_by_url_then_by_id_is_one_conversation() {
+    let (_d, s) = store();
+    let url = "https://app.hoverbot.ai/conversations/conv_77";
+    ingest(
+        &s,
+        &event(
+            json!({"event": "lead.qualified", "timestamp": "2026-04-05T14:30:00Z",
+        "lead": {"email": "mixed@acme.example", "conversationUrl": url}}),
+        ),
+    )
+    .unwrap();
+    ingest(
+        &s,
+        &event(
+            json!({"event": "lead.qualified", "timestamp": "2026-04-05T14:35:00Z",
+        "workspaceId": "ws_1", "conversationId": "conv_77",
+        "data": {"email": "mixed@acme.example", "conversationUrl": url, "qualificationScore": 70}}),
+        ),
+    )
+    .unwrap();
+    let c = get_by_email(&s, "mixed@acme.example").unwrap().unwrap();
+    assert_eq!(c.conversations.len(), 1, "{:?}", c.conversations);
+    assert_eq!(
+        c.conversations[0].conversation_id.as_deref(),
+        Some("conv_77")
+    );
+    assert_eq!(c.conversation_id.as_deref(), Some("conv_77"));
+
+    let done = event(
+        json!({"event": "conversation.completed", "timestamp": "2026-04-05T15:00:00Z",
+        "conversationId": "conv_77", "data": {}}),
+    );
+    assert_eq!(ingest(&s, &done).unwrap().outcome, ApplyOutcome::Closed);
+    let c = get_by_email(&s, "mixed@acme.example").unwrap().unwrap();
+    assert_eq!(
+        (c.conversation_status, c.conversations[0].status),
+        (ConversationStatus::Closed, ConversationStatus::Closed)
+    );
+}

@@ -106,7 +106,8 @@ pub fn diff(before: &MappingDocument, after: &MappingDocument) -> Result<Vec<Cha
     let mut b = serde_json::to_value(after)?;
     for doc in [&mut a, &mut b] {
         if let Value::Object(map) = doc {
-            map.remove("objects");
+            // shift_remove keeps the other keys in document order.
+            map.shift_remove("objects");
         }
     }
     diff_values("", &a, &b, &mut out);
@@ -174,13 +175,13 @@ fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<Change>) {
         return;
     }
     match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
+        // Same keys: a settings group, compared key by key. Different keys: another variant
+        // (`{"stars": 3}` against `{"score": 85}`, a condition with another op), one change.
+        (Value::Object(x), Value::Object(y))
+            if x.len() == y.len() && x.keys().all(|k| y.contains_key(k)) =>
+        {
             for (k, va) in x {
-                let vb = y.get(k).unwrap_or(&Value::Null);
-                diff_values(&child_key(path, k), va, vb, out);
-            }
-            for (k, vb) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
-                diff_values(&child_key(path, k), &Value::Null, vb, out);
+                diff_values(&child_key(path, k), va, &y[k], out);
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
@@ -260,6 +261,7 @@ mod tests {
         after.criteria.star_bands = [30, 60, 90];
         after.owner_strategies.swap(0, 4);
         after.campaign_id = Some("701000000000001".into());
+        after.opportunity.minimum_score = MinimumScore::Score(85);
         let changes = diff(&before, &after).unwrap();
         let summaries: Vec<String> = changes.iter().map(Change::summary).collect();
         assert_eq!(summaries[0], "Contact: rows reordered");
@@ -278,6 +280,15 @@ mod tests {
         assert!(summaries.contains(
             &"ownerStrategies[0].strategy: \"meeting_scheduler\" -> \"default_owner\"".to_string()
         ));
+        assert_eq!(
+            summaries[1], "campaignId: null -> \"701000000000001\"",
+            "document order"
+        );
+        assert!(
+            summaries
+                .contains(&"opportunity.minimumScore: {\"stars\":3} -> {\"score\":85}".to_string()),
+            "another variant is one change: {summaries:?}"
+        );
         let json = serde_json::to_value(&changes[0]).unwrap();
         assert_eq!(json["kind"], json!("rowsReordered"));
         assert_eq!(

@@ -12,7 +12,7 @@ use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
 
 use super::checks::check_document;
-use super::codec::{export, import, problems_error};
+use super::codec::{export, parse, problems_error};
 use super::diff::{diff, Change};
 use super::document::MappingDocument;
 use super::problem::Problem;
@@ -99,7 +99,9 @@ impl<'s> MappingStore<'s> {
                 format!("there is no mapping version {version}"),
             ));
         };
-        let document = import(&text).map_err(|e| {
+        // Parse only: a document saved under looser checks of an older build must stay
+        // readable (and revertible) even if a newer build would refuse to import it.
+        let document = parse(&text).map(|p| p.document).map_err(|e| {
             Error::new(
                 ErrorCode::Database,
                 format!(
@@ -329,6 +331,48 @@ mod tests {
         assert_eq!(versions.diff(2, 3).unwrap().len(), 2);
         assert_eq!(versions.get(9).unwrap_err().code, ErrorCode::NotFound);
         assert_eq!(versions.revert(9).unwrap_err().code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn a_stored_version_that_newer_checks_refuse_still_loads() {
+        let (_dir, store) = store();
+        let mut doc = MappingDocument::default();
+        doc.objects
+            .lead
+            .push(MappingRow::new("phone", "PHONE", true));
+        let text = export(&doc).unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO mapping_versions (version, saved_at, document) VALUES (1, '2026-01-01T00:00:00Z', ?1)",
+                [&text],
+            )
+            .unwrap();
+        let versions = MappingStore::new(&store);
+        assert_eq!(versions.current().unwrap().document, doc);
+        // Saving a fixed document works from there.
+        assert_eq!(
+            versions
+                .save(&MappingDocument::default(), None)
+                .unwrap()
+                .version,
+            2
+        );
+    }
+
+    #[test]
+    fn a_corrupt_stored_version_is_a_database_error() {
+        let (_dir, store) = store();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO mapping_versions (version, saved_at, document) VALUES (1, 'x', '{')",
+                [],
+            )
+            .unwrap();
+        let err = MappingStore::new(&store).current().unwrap_err();
+        assert_eq!(err.code, ErrorCode::Database);
+        assert!(err.message.contains("version 1"), "{}", err.message);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod connect;
 pub mod describe;
 pub mod http;
 pub mod limits;
+pub mod local_demo;
 pub mod login_host;
 pub mod oauth;
 pub mod query;

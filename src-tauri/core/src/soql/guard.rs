@@ -667,6 +667,12 @@ impl<'t, 'a> Parser<'t, 'a> {
                 }
             }
         }
+        // Any other WITH takes a filter (e.g. WITH UserId = '005...'), which starts with a name.
+        let token = self.peek();
+        if token.kind != Kind::Ident || is_reserved(token.text) {
+            return self
+                .fail("SECURITY_ENFORCED, USER_MODE, SYSTEM_MODE or DATA CATEGORY after WITH");
+        }
         self.condition()
     }
 

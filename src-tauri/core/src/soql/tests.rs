@@ -370,6 +370,11 @@ const REFUSED: &[(&str, usize, &str)] = &[
         40,
         "FIRST or LAST after NULLS",
     ),
+    (
+        "SELECT Id FROM Lead WITH",
+        25,
+        "SECURITY_ENFORCED, USER_MODE, SYSTEM_MODE or DATA CATEGORY after WITH",
+    ),
 ];
 
 #[test]

@@ -127,11 +127,14 @@ impl Env {
     }
 }
 
+/// A page load in progress: status and body of the page the browser ends on.
+type Visit = JoinHandle<(u16, String)>;
+
 /// Plays the person's browser: GETs the authorize URL and follows the redirects (the demo
 /// org approves at once and redirects to our loopback listener).
 #[derive(Clone, Default)]
 pub struct TestBrowser {
-    visits: Arc<Mutex<Vec<JoinHandle<(u16, String)>>>>,
+    visits: Arc<Mutex<Vec<Visit>>>,
 }
 
 impl TestBrowser {

@@ -1,7 +1,8 @@
 //! CSV imports: a header row whose column names are chat field paths (`email`, `firstName`,
 //! `qualificationScore`, `metadata.budget`, `agents.closedBy`, …), then one lead per record.
 //! Optional columns `event`, `timestamp`, `workspaceId`, `conversationId` give the event's
-//! envelope; without an `event` column every row is a `lead.qualified`.
+//! envelope; without an `event` column every row is a `lead.qualified`. Cells are separated
+//! by commas, or by semicolons or tabs when the header has no comma.
 //!
 //! Each record becomes the same JSON a seed-003 webhook body would be, so it is validated by
 //! the same code. Cells are text: an empty cell is an absent value, `qualificationScore` is
@@ -28,8 +29,21 @@ enum Column {
     Skip,
 }
 
+/// The header's delimiter: a comma, unless the header has none and uses semicolons (Excel's
+/// export in many European locales) or tabs instead.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let count = |c: char| header.chars().filter(|&h| h == c).count();
+    match (count(','), count(';'), count('\t')) {
+        (0, semi, tab) if semi > 0 && semi >= tab => b';',
+        (0, _, tab) if tab > 0 => b'\t',
+        _ => b',',
+    }
+}
+
 pub(super) fn rows(text: &str) -> Result<Parsed> {
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(text))
         .has_headers(true)
         .flexible(false)
         .trim(csv::Trim::All)

@@ -730,3 +730,15 @@ fn all_valid_rows_land_in_one_transaction() {
     assert_eq!(err.code, ErrorCode::Database);
     assert_eq!(list(&store, &ContactQuery::default()).unwrap(), before);
 }
+
+#[test]
+fn semicolon_and_tab_separated_exports() {
+    let (_d, store) = store();
+    let semi = "email;company;qualificationScore\nsemi@acme.example;Acme, Ltd;70\n";
+    let r = import_bytes(&store, semi.as_bytes()).unwrap();
+    assert_eq!((r.created, r.rejected), (1, 0), "{r:#?}");
+    let c = get_by_email(&store, "semi@acme.example").unwrap().unwrap();
+    assert_eq!(c.company.as_deref(), Some("Acme, Ltd"));
+    let tsv = "email\tfirstName\ntab@acme.example\tTab\n";
+    assert_eq!(import_bytes(&store, tsv.as_bytes()).unwrap().created, 1);
+}
