@@ -63,7 +63,7 @@ enum Command {
     /// The delivery log: every delivery to Salesforce, its attempts, and why it failed.
     Log {
         #[command(subcommand)]
-        command: Box<commands::log::LogCommand>,
+        command: Box<commands::sync::LogCommand>,
     },
     /// Run one read-only SOQL SELECT against the connected org (anything else is refused
     /// before sending).
@@ -77,6 +77,8 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = leadbridge_core::soql::DEFAULT_MAX_ROWS)]
         max_rows: usize,
     },
+    /// Push contacts to Salesforce: create or update Leads (PRODUCT.md pipeline steps 4-9).
+    Sync(commands::sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,12 +93,13 @@ fn main() -> ExitCode {
         Command::Contacts { command } => commands::contacts::run(cli.data_dir.as_deref(), command),
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
         Command::Mapping { command } => commands::mapping::run(cli.data_dir.as_deref(), command),
-        Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
         Command::Soql {
             query,
             json,
             max_rows,
         } => commands::soql::run(cli.data_dir.as_deref(), &query, json, max_rows),
+        Command::Log { command } => commands::sync::run_log(cli.data_dir.as_deref(), *command),
+        Command::Sync(args) => commands::sync::run(cli.data_dir.as_deref(), args),
     };
     match result {
         Ok(code) => code,

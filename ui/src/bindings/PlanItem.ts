@@ -28,14 +28,15 @@ changes: Array<FieldChange>,
  */
 ownerId: string | null, ownerName: string | null, 
 /**
- * Machine-readable: the owner strategy (`meeting_scheduler`, ...), `existing_owner`,
- * `salesforce_assignment_rules` or `none`.
+ * Why this owner, in words (routing's reason for a new Lead, e.g. `Sally Park —
+ * meeting_scheduler`): `sync --json`'s `ownerReason`.
  */
 ownerReason: string | null, 
 /**
- * The routing explanation in words.
+ * Machine-readable: the owner strategy that decided (`meeting_scheduler`, ...,
+ * `default_owner`), `existing_owner`, `salesforce_assignment_rules` or `none`.
  */
-ownerNote: string | null, 
+ownerStrategy: string | null, 
 /**
  * Set on Lead writes.
  */

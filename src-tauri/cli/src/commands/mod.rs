@@ -8,3 +8,4 @@ pub mod log;
 pub mod mapping;
 pub mod org;
 pub mod soql;
+pub mod sync;

@@ -36,10 +36,45 @@ const NARROW_SEARCH: i64 = if cfg!(test) { 50 } else { 5_000 };
 /// search's matches: a window fills after a few thousand matches at most.
 const DENSE_FILTER: i64 = if cfg!(test) { 500 } else { 50_000 };
 
-/// A WHERE clause (without the search) and its parameters.
-struct Filter {
-    clauses: Vec<String>,
+/// Filters whose column leads an index; when several are present the most selective one drives
+/// the query (see [`choose_driver`]).
+const DRIVER_COLUMNS: [&str; 4] = ["status", "object", "error_code", "batch_id"];
+/// How far [`choose_driver`] counts each candidate: enough to tell a narrow filter from a broad
+/// one, cheap because each count reads one index range.
+const DRIVER_PROBE: i64 = 20_000;
+
+/// One condition of a WHERE clause.
+#[derive(Clone)]
+struct Clause {
+    column: &'static str,
+    /// What follows the column: ` IN (?, ?)`, ` = ?`, ` >= ?`.
+    test: String,
     params: Vec<Value>,
+    /// False writes the column as `+column`: SQLite then checks it (inside whatever index it
+    /// walks) but does not pick its index to drive the query.
+    indexed: bool,
+}
+
+impl Clause {
+    fn new(column: &'static str, test: impl Into<String>, params: Vec<Value>) -> Clause {
+        Clause {
+            column,
+            test: test.into(),
+            params,
+            indexed: true,
+        }
+    }
+
+    fn sql(&self) -> String {
+        let plus = if self.indexed { "" } else { "+" };
+        format!("{plus}{}{}", self.column, self.test)
+    }
+}
+
+/// A WHERE clause (without the search).
+#[derive(Clone)]
+struct Filter {
+    clauses: Vec<Clause>,
 }
 
 impl Filter {
@@ -47,23 +82,80 @@ impl Filter {
         self.clauses.is_empty()
     }
 
-    /// The clauses joined by AND after `keyword` (`WHERE` or `AND`); empty without clauses.
+    /// The conditions joined by AND.
+    fn conditions(&self) -> String {
+        self.clauses
+            .iter()
+            .map(Clause::sql)
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// The conditions after `keyword` (`WHERE` or `AND`); empty without clauses.
     fn sql(&self, keyword: &str) -> String {
         if self.clauses.is_empty() {
             String::new()
         } else {
-            format!(" {keyword} {}", self.clauses.join(" AND "))
+            format!(" {keyword} {}", self.conditions())
         }
     }
 
-    fn push_in(&mut self, column: &str, values: Vec<Value>) {
+    fn params(&self) -> Vec<Value> {
+        self.clauses
+            .iter()
+            .flat_map(|c| c.params.iter().cloned())
+            .collect()
+    }
+
+    fn push_in(&mut self, column: &'static str, values: Vec<Value>) {
         if values.is_empty() {
             return;
         }
         let marks = vec!["?"; values.len()].join(", ");
-        self.clauses.push(format!("{column} IN ({marks})"));
-        self.params.extend(values);
+        self.clauses
+            .push(Clause::new(column, format!(" IN ({marks})"), values));
     }
+}
+
+/// Without statistics SQLite cannot tell `status = 'failed'` (a few percent of the log) from
+/// `object = 'Lead'` (most of it) and may walk the wrong index. When several indexed filters are
+/// present, count each one's rows (with the date range, up to [`DRIVER_PROBE`]) and let only
+/// the smallest drive; the others are still checked, inside that index.
+fn choose_driver(conn: &Connection, f: &mut Filter) -> Result<()> {
+    let candidates: Vec<usize> = (0..f.clauses.len())
+        .filter(|&i| DRIVER_COLUMNS.contains(&f.clauses[i].column))
+        .collect();
+    if candidates.len() < 2 {
+        return Ok(());
+    }
+    let range: Vec<Clause> = f
+        .clauses
+        .iter()
+        .filter(|c| c.column == "created_at")
+        .cloned()
+        .collect();
+    let mut best: Option<(i64, usize)> = None;
+    for &i in &candidates {
+        let mut alone = Filter {
+            clauses: vec![f.clauses[i].clone()],
+        };
+        alone.clauses.extend(range.iter().cloned());
+        let n = capped_count(
+            conn,
+            &format!("SELECT 1 FROM deliveries{}", alone.sql("WHERE")),
+            alone.params(),
+            DRIVER_PROBE,
+        )?;
+        if best.is_none_or(|(least, _)| n < least) {
+            best = Some((n, i));
+        }
+    }
+    if let Some((_, driver)) = best {
+        for &i in &candidates {
+            f.clauses[i].indexed = i == driver;
+        }
+    }
+    Ok(())
 }
 
 /// A query's filters and its full-text expression.
@@ -75,7 +167,6 @@ pub(super) struct Parsed {
 pub(super) fn parse(q: &DeliveryQuery) -> Result<Parsed> {
     let mut f = Filter {
         clauses: Vec::new(),
-        params: Vec::new(),
     };
     let mut statuses: Vec<_> = q.status.iter().map(|s| s.as_str()).collect();
     statuses.sort_unstable();
@@ -100,16 +191,25 @@ pub(super) fn parse(q: &DeliveryQuery) -> Result<Parsed> {
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        f.clauses.push("error_code = ?".into());
-        f.params.push(Value::Text(code.into()));
+        f.clauses.push(Clause::new(
+            "error_code",
+            " = ?",
+            vec![Value::Text(code.into())],
+        ));
     }
     if let Some(trigger) = q.trigger {
-        f.clauses.push("trigger = ?".into());
-        f.params.push(Value::Text(trigger.as_str().into()));
+        f.clauses.push(Clause::new(
+            "trigger",
+            " = ?",
+            vec![Value::Text(trigger.as_str().into())],
+        ));
     }
     if let Some(batch) = q.batch_id {
-        f.clauses.push("batch_id = ?".into());
-        f.params.push(Value::Integer(batch.0));
+        f.clauses.push(Clause::new(
+            "batch_id",
+            " = ?",
+            vec![Value::Integer(batch.0)],
+        ));
     }
     if let (Some(from), Some(to)) = (q.created_from, q.created_to) {
         if from > to {
@@ -122,12 +222,18 @@ pub(super) fn parse(q: &DeliveryQuery) -> Result<Parsed> {
         }
     }
     if let Some(from) = q.created_from {
-        f.clauses.push("created_at >= ?".into());
-        f.params.push(Value::Integer(to_ms(from)));
+        f.clauses.push(Clause::new(
+            "created_at",
+            " >= ?",
+            vec![Value::Integer(to_ms(from))],
+        ));
     }
     if let Some(to) = q.created_to {
-        f.clauses.push("created_at < ?".into());
-        f.params.push(Value::Integer(to_ms(to)));
+        f.clauses.push(Clause::new(
+            "created_at",
+            " < ?",
+            vec![Value::Integer(to_ms(to))],
+        ));
     }
     let search = match &q.search {
         Some(text) => match_expression(text)?,
@@ -240,7 +346,7 @@ pub(super) fn shape(
         let hits = capped_count(
             conn,
             &format!("SELECT 1 FROM deliveries{}", p.filter.sql("WHERE")),
-            p.filter.params.clone(),
+            p.filter.params(),
             DENSE_FILTER,
         )?;
         return Ok(if hits >= DENSE_FILTER {
@@ -275,7 +381,7 @@ fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (Strin
     match shape {
         Shape::Plain => (
             format!("SELECT id FROM deliveries{}{}", f.sql("WHERE"), order("")),
-            f.params.clone(),
+            f.params(),
         ),
         Shape::SearchStream => (
             format!(
@@ -292,7 +398,7 @@ fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (Strin
                 rowid_order("f.")
             };
             let mut params = vec![expr()];
-            params.extend(f.params.iter().cloned());
+            params.extend(f.params());
             (
                 format!(
                     "SELECT d.id FROM deliveries_fts f CROSS JOIN deliveries d ON d.id = f.rowid \
@@ -305,7 +411,7 @@ fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (Strin
         // `+rowid` keeps FTS5 from seeking once per id of the set: the set is only probed.
         Shape::SearchFilterSet => {
             let mut params = vec![expr()];
-            params.extend(f.params.iter().cloned());
+            params.extend(f.params());
             (
                 format!(
                     "SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ? \
@@ -319,7 +425,7 @@ fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (Strin
         // `+id` keeps SQLite from driving the query by the match list: the sort or filter index
         // drives, and each row is checked against the (materialised) set of matches.
         Shape::SearchProbe => {
-            let mut params = f.params.clone();
+            let mut params = f.params();
             params.push(expr());
             (
                 format!(
@@ -328,7 +434,7 @@ fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (Strin
                     if f.is_empty() {
                         String::new()
                     } else {
-                        format!("{} AND ", f.clauses.join(" AND "))
+                        format!("{} AND ", f.conditions())
                     },
                     order("")
                 ),
@@ -343,6 +449,24 @@ fn offset(q: &DeliveryQuery) -> Result<i64> {
         .map_err(|_| Error::invalid_input("the offset is too large").field("offset"))
 }
 
+/// Parses the query, picks the driving filter (for creation order and counts, where any
+/// filter's index serves) and the search plan.
+fn plan(conn: &Connection, q: &DeliveryQuery, counting: bool) -> Result<(Parsed, Shape)> {
+    let mut p = parse(q)?;
+    if counting || sorts_by_creation(q) {
+        choose_driver(conn, &mut p.filter)?;
+    }
+    let shape = shape(conn, q, &p, counting)?;
+    Ok((p, shape))
+}
+
+/// The SQL `count` runs, and its parameters.
+pub(super) fn count_sql(conn: &Connection, q: &DeliveryQuery) -> Result<(String, Vec<Value>)> {
+    let (p, shape) = plan(conn, q, true)?;
+    let (sql, params) = ids_sql(q, &p, shape, false);
+    Ok((format!("SELECT count(*) FROM ({sql})"), params))
+}
+
 /// Visits the ids of the query's window (`limit` None: every match) in order.
 fn each_id(
     conn: &Connection,
@@ -350,9 +474,8 @@ fn each_id(
     limit: Option<i64>,
     mut visit: impl FnMut(DeliveryId) -> Result<()>,
 ) -> Result<u64> {
-    let p = parse(q)?;
     let offset = offset(q)?;
-    let shape = shape(conn, q, &p, false)?;
+    let (p, shape) = plan(conn, q, false)?;
     let (sql, mut params) = ids_sql(q, &p, shape, true);
     params.push(Value::Integer(limit.unwrap_or(-1)));
     params.push(Value::Integer(offset));
@@ -405,10 +528,7 @@ pub fn list(conn: &Connection, q: &DeliveryQuery) -> Result<DeliveryPage> {
 
 /// How many deliveries match the filters (sort, offset and limit are ignored).
 pub fn count(conn: &Connection, q: &DeliveryQuery) -> Result<u64> {
-    let p = parse(q)?;
-    let shape = shape(conn, q, &p, true)?;
-    let (sql, params) = ids_sql(q, &p, shape, false);
-    let sql = format!("SELECT count(*) FROM ({sql})");
+    let (sql, params) = count_sql(conn, q)?;
     let n: i64 = conn
         .prepare_cached(&sql)?
         .query_row(params_from_iter(params), |r| r.get(0))?;
@@ -440,12 +560,17 @@ pub fn ids(conn: &Connection, q: &DeliveryQuery) -> Result<Vec<DeliveryId>> {
 /// The error codes among the matching deliveries, most frequent first (for the filter menu).
 pub fn error_codes(conn: &Connection, q: &DeliveryQuery) -> Result<Vec<ErrorCodeCount>> {
     let mut p = parse(q)?;
-    p.filter.clauses.push("error_code IS NOT NULL".into());
+    p.filter
+        .clauses
+        .push(Clause::new("error_code", " IS NOT NULL", Vec::new()));
     if let Some(expr) = p.search.take() {
-        p.filter
-            .clauses
-            .push("+id IN (SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?)".into());
-        p.filter.params.push(Value::Text(expr));
+        let mut probe = Clause::new(
+            "id",
+            " IN (SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?)",
+            vec![Value::Text(expr)],
+        );
+        probe.indexed = false;
+        p.filter.clauses.push(probe);
     }
     let sql = format!(
         "SELECT error_code, count(*) AS n FROM deliveries{} GROUP BY error_code ORDER BY n DESC, error_code",
@@ -453,7 +578,7 @@ pub fn error_codes(conn: &Connection, q: &DeliveryQuery) -> Result<Vec<ErrorCode
     );
     let codes = conn
         .prepare_cached(&sql)?
-        .query_map(params_from_iter(p.filter.params), |r| {
+        .query_map(params_from_iter(p.filter.params()), |r| {
             Ok(ErrorCodeCount {
                 code: r.get(0)?,
                 count: r.get::<_, i64>(1)? as u64,

@@ -10,17 +10,24 @@
 use std::collections::VecDeque;
 
 use crate::salesforce::composite::{CompositeSubrequest, MAX_QUERY_OR_COLLECTION_SUBREQUESTS};
-use crate::salesforce::query::{QueryPage, Record};
+use crate::salesforce::query::{QueryOptions, QueryPage, Record};
 use crate::salesforce::records::WriteOptions;
 use crate::salesforce::SalesforceClient;
 use crate::{Error, ErrorCode, Result};
 
 /// Every record of every statement, all pages (first pages in statement order, later pages
-/// after them).
+/// after them). `batch_size` (200..=2000) asks for smaller pages through each subrequest's
+/// `Sforce-Query-Options` header; None leaves Salesforce's default of 2,000.
 pub async fn query_all_in_composite(
     client: &SalesforceClient,
     statements: &[String],
+    batch_size: Option<u32>,
 ) -> Result<Vec<Record>> {
+    QueryOptions {
+        batch_size,
+        max_rows: None,
+    }
+    .validate()?;
     let base = format!("/services/data/v{}", client.api_version());
     let mut pending: VecDeque<String> = statements
         .iter()
@@ -37,7 +44,13 @@ pub async fn query_all_in_composite(
         let subrequests: Vec<CompositeSubrequest> = pending
             .drain(..take)
             .enumerate()
-            .map(|(i, url)| CompositeSubrequest::new("GET", url, format!("query{i}")))
+            .map(|(i, url)| {
+                let sub = CompositeSubrequest::new("GET", url, format!("query{i}"));
+                match batch_size {
+                    Some(n) => sub.with_header("Sforce-Query-Options", format!("batchSize={n}")),
+                    None => sub,
+                }
+            })
             .collect();
         let answers = client
             .composite(&subrequests, false, &WriteOptions::default())

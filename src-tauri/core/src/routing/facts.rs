@@ -351,6 +351,50 @@ fn is_domain_field_name(api_name: &str) -> bool {
     )
 }
 
+/// What a batch of contacts is looked up by: distinct domains and company names, in contact
+/// order. Placeholder and non-names (`[not provided]`, `N/A`, `unknown`...) are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupKeys {
+    pub domains: Vec<String>,
+    pub names: Vec<String>,
+}
+
+impl LookupKeys {
+    pub fn of(contacts: &[Contact], doc: &MappingDocument) -> LookupKeys {
+        let mut keys = LookupKeys::default();
+        let mut seen_domains = BTreeSet::new();
+        let mut seen_names = BTreeSet::new();
+        let placeholders: BTreeSet<String> =
+            [Some(NOT_PROVIDED), doc.required_defaults.company.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(fold)
+                .collect();
+        for contact in contacts {
+            if let Some(d) = contact_domain(contact) {
+                if seen_domains.insert(d.clone()) {
+                    keys.domains.push(d);
+                }
+            }
+            if let Some(company) = contact.company.as_deref() {
+                let key = fold(company);
+                if !key.is_empty()
+                    && !NON_NAMES.contains(&key.as_str())
+                    && !placeholders.contains(&key)
+                    && seen_names.insert(key)
+                {
+                    keys.names.push(company.trim().to_string());
+                }
+            }
+        }
+        keys
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.domains.is_empty() && self.names.is_empty()
+    }
+}
+
 /// How one user-lookup field is read from Account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct LookupField {
@@ -455,33 +499,7 @@ impl AccountQueryPlan {
 
     /// The statements finding the Accounts of `contacts` (none when they name no company).
     pub fn statements(&self, contacts: &[Contact], doc: &MappingDocument) -> Result<Vec<String>> {
-        let mut domains: Vec<String> = Vec::new();
-        let mut names: Vec<String> = Vec::new();
-        let mut seen_domains = BTreeSet::new();
-        let mut seen_names = BTreeSet::new();
-        let placeholders: BTreeSet<String> =
-            [Some(NOT_PROVIDED), doc.required_defaults.company.as_deref()]
-                .into_iter()
-                .flatten()
-                .map(fold)
-                .collect();
-        for contact in contacts {
-            if let Some(d) = contact_domain(contact) {
-                if seen_domains.insert(d.clone()) {
-                    domains.push(d);
-                }
-            }
-            if let Some(company) = contact.company.as_deref() {
-                let key = fold(company);
-                if !key.is_empty()
-                    && !NON_NAMES.contains(&key.as_str())
-                    && !placeholders.contains(&key)
-                    && seen_names.insert(key)
-                {
-                    names.push(company.trim().to_string());
-                }
-            }
-        }
+        let LookupKeys { domains, names } = LookupKeys::of(contacts, doc);
         let fields: Vec<&str> = self.fields.iter().map(String::as_str).collect();
         let select = Select::new("Account", &fields);
         let budget = Budget::Chars(MAX_STATEMENT_CHARS);
@@ -601,6 +619,10 @@ async fn fetch_accounts(
     doc: &MappingDocument,
     contacts: &[Contact],
 ) -> Result<FetchedAccounts> {
+    if LookupKeys::of(contacts, doc).is_empty() {
+        // No domain and no company: nothing to look up, not even the describe.
+        return Ok((Vec::new(), None, None));
+    }
     let describe = match client.describe("Account").await {
         Ok(d) => d,
         // Salesforce answers 404 for an object the connected user cannot see.
@@ -625,7 +647,7 @@ async fn fetch_accounts(
     let records = if statements.is_empty() {
         Vec::new()
     } else {
-        query_all_in_composite(client, &statements).await?
+        query_all_in_composite(client, &statements, None).await?
     };
     let accounts: Vec<AccountFacts> = records.iter().filter_map(|r| plan.read(r)).collect();
     tracing::debug!(

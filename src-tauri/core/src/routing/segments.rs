@@ -60,8 +60,7 @@ pub enum FactSource {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CompanyFact {
-    /// As found: text, or a number for counts.
-    #[ts(type = "string | number | boolean")]
+    /// As found: text, or a number for counts (metadata may hold any JSON).
     pub value: Value,
     pub source: FactSource,
     /// The field it was read from: `metadata.companySize`, `country`, `Account.Industry`...

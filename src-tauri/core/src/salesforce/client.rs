@@ -242,6 +242,73 @@ impl SalesforceClient {
         Ok(described)
     }
 
+    /// The describes of several objects, in the order asked. Those not cached yet are fetched
+    /// together in one Composite call (describe subrequests are plain sObject resources, so
+    /// up to 25 fit) and cached like [`SalesforceClient::describe`]'s. An object the user
+    /// cannot see is `None` (Salesforce answers 404 `NOT_FOUND`).
+    pub async fn describe_many(
+        &self,
+        sobjects: &[&str],
+    ) -> Result<Vec<Option<Arc<SObjectDescribe>>>> {
+        let mut missing: Vec<&str> = Vec::new();
+        for name in sobjects {
+            validate_sobject_name(name)?;
+            let cached =
+                lock(&self.inner.session.describes).contains_key(&name.to_ascii_lowercase());
+            if !cached && !missing.iter().any(|m| m.eq_ignore_ascii_case(name)) {
+                missing.push(name);
+            }
+        }
+        let mut absent: Vec<String> = Vec::new();
+        for chunk in missing.chunks(composite::MAX_SUBREQUESTS) {
+            let base = format!("/services/data/v{}", self.api_version());
+            let subrequests: Vec<CompositeSubrequest> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    CompositeSubrequest::new(
+                        "GET",
+                        format!("{base}/sobjects/{name}/describe/"),
+                        format!("describe{i}"),
+                    )
+                })
+                .collect();
+            let answers = self
+                .composite(&subrequests, false, &WriteOptions::default())
+                .await?;
+            for (name, answer) in chunk.iter().zip(answers) {
+                if answer.http_status_code == 404 {
+                    absent.push(name.to_ascii_lowercase());
+                    continue;
+                }
+                if let Some(e) = answer.error() {
+                    return Err(e);
+                }
+                let described: SObjectDescribe =
+                    serde_json::from_value(answer.body).map_err(|e| {
+                        Error::new(
+                            ErrorCode::Salesforce,
+                            format!("describe {name}: Salesforce's answer is not in the documented shape ({e})"),
+                        )
+                    })?;
+                lock(&self.inner.session.describes)
+                    .insert(name.to_ascii_lowercase(), Arc::new(described));
+            }
+        }
+        let cache = lock(&self.inner.session.describes);
+        Ok(sobjects
+            .iter()
+            .map(|name| {
+                let key = name.to_ascii_lowercase();
+                if absent.contains(&key) {
+                    None
+                } else {
+                    cache.get(&key).cloned()
+                }
+            })
+            .collect())
+    }
+
     /// Forgets every cached describe of this profile (after the admin changed the org).
     pub fn clear_describe_cache(&self) {
         lock(&self.inner.session.describes).clear();

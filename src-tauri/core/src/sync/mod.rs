@@ -1,14 +1,36 @@
 //! The sync engine (PRODUCT.md pipeline steps 4, 5, 7, 8 and 9): plan, then execute.
+//!
+//! - [`plan_push`] / [`plan_retry`]: batched look-ups ([`lookup`]), routing ([`route`]), the
+//!   pure [`planner`] → a [`Plan`] (the UI's preview and `sync --dry-run` show exactly it).
+//! - [`execute`]: the [`executor`] makes Salesforce match the plan, with the delivery log as
+//!   its outbox, batching ([`batch`]), retries ([`retry`]), progress and cancellation.
+//! - [`push`] / [`retry`]: both under the push lock ([`SyncLock`]).
+//! - Unfinished deliveries (a crash, a quit) are resumed by the next push ([`resume`]).
 
 pub mod batch;
 pub mod convert;
+pub mod executor;
+pub mod lock;
+pub mod lookup;
 pub mod model;
+pub mod outcome;
 pub mod planner;
+pub mod push;
+pub mod resume;
+pub mod retry;
+pub mod route;
 pub mod snapshot;
 
 #[cfg(test)]
 mod tests;
 
+pub use executor::{execute, ExecuteOptions, DEFAULT_CONCURRENCY};
+pub use lock::SyncLock;
 pub use model::*;
+pub use outcome::{
+    PendingDelivery, ProgressFn, ResultError, ResultStatus, SyncProgress, SyncReport, SyncResult,
+};
 pub use planner::{plan, PlanInput};
+pub use push::{plan_push, plan_retry, push, retry, select, PlanOptions, RetryTarget, Selection};
+pub use retry::RetryPolicy;
 pub use snapshot::{Carry, MatchedAccount, OwnerChoice, Routed, Snapshot};

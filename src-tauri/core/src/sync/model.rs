@@ -152,6 +152,23 @@ impl PlanIssue {
     }
 }
 
+/// An attempt whose answer was never recorded (the process stopped mid-call): the record
+/// may or may not exist in Salesforce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InterruptedAttempt {
+    #[ts(type = "number")]
+    pub attempt_id: i64,
+    /// The object it wrote: `Lead`, `CampaignMember`, `Opportunity`, ...
+    pub object: String,
+    /// A create (else an update).
+    pub create: bool,
+    /// The record the re-check found it wrote after all; None when it did not (or, for an
+    /// update, cannot tell: updates are simply sent again).
+    pub found_id: Option<String>,
+}
+
 /// An earlier delivery this item continues: an interrupted one (the process stopped
 /// mid-push) or, for `log retry`, the failed one it retries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -164,11 +181,14 @@ pub struct Continuation {
     /// false: the unfinished delivery itself is resumed.
     pub retry: bool,
     /// Attempts whose outcome was never recorded. Before anything is sent they are closed
-    /// with what the re-check (query by email) found.
-    #[ts(type = "Array<number>")]
-    pub interrupted_attempts: Vec<i64>,
+    /// with what the re-check (query by email, by campaign, by name) found.
+    pub interrupted: Vec<InterruptedAttempt>,
     /// What the re-check and the earlier attempts established, in words.
     pub findings: Vec<String>,
+    /// Older failed deliveries of the same contact that this retry makes moot: they are
+    /// marked resolved when it finishes.
+    #[ts(type = "Array<number>")]
+    pub supersedes: Vec<i64>,
 }
 
 /// The plan for one contact.
@@ -192,11 +212,12 @@ pub struct PlanItem {
     /// The record's owner: the routing decision for a new Lead, the current owner otherwise.
     pub owner_id: Option<String>,
     pub owner_name: Option<String>,
-    /// Machine-readable: the owner strategy (`meeting_scheduler`, ...), `existing_owner`,
-    /// `salesforce_assignment_rules` or `none`.
+    /// Why this owner, in words (routing's reason for a new Lead, e.g. `Sally Park —
+    /// meeting_scheduler`): `sync --json`'s `ownerReason`.
     pub owner_reason: Option<String>,
-    /// The routing explanation in words.
-    pub owner_note: Option<String>,
+    /// Machine-readable: the owner strategy that decided (`meeting_scheduler`, ...,
+    /// `default_owner`), `existing_owner`, `salesforce_assignment_rules` or `none`.
+    pub owner_strategy: Option<String>,
     /// Set on Lead writes.
     pub assignment: Option<AssignmentHeader>,
     pub campaign: Option<CampaignStep>,

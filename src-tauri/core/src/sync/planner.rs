@@ -144,7 +144,7 @@ fn blank_item(contact: Option<&Contact>, address: &str) -> PlanItem {
         owner_id: None,
         owner_name: None,
         owner_reason: None,
-        owner_note: None,
+        owner_strategy: None,
         assignment: None,
         campaign: None,
         campaign_note: None,
@@ -164,8 +164,9 @@ fn continuation(carry: &Carry) -> Continuation {
     Continuation {
         delivery_id: carry.delivery_id,
         retry: carry.retry,
-        interrupted_attempts: carry.interrupted_attempts.clone(),
+        interrupted: carry.interrupted.clone(),
         findings: carry.findings.clone(),
+        supersedes: carry.supersedes.clone(),
     }
 }
 
@@ -223,10 +224,10 @@ fn pick<'r>(found: &'r [Record], object: &str, item: &mut PlanItem) -> &'r Recor
     chosen
 }
 
-fn set_existing_owner(record: &Record, item: &mut PlanItem) {
+fn set_existing_owner(record: &Record, object: &str, item: &mut PlanItem) {
     item.owner_id = text(record, "OwnerId").map(str::to_string);
-    item.owner_reason = Some("existing_owner".into());
-    item.owner_note = Some("an existing record keeps its owner".into());
+    item.owner_strategy = Some("existing_owner".into());
+    item.owner_reason = Some(format!("existing {object}: its owner is kept"));
 }
 
 fn plan_existing_contact(
@@ -240,7 +241,7 @@ fn plan_existing_contact(
     let record = pick(found, "Contact", item);
     let id = text(record, "Id").map(str::to_string);
     item.record_id = id.clone();
-    set_existing_owner(record, item);
+    set_existing_owner(record, "Contact", item);
     match doc.contact_policy {
         ContactPolicy::Skip => {
             item.action = PlanAction::Skipped;
@@ -296,8 +297,8 @@ fn plan_existing_lead(
         item.action = PlanAction::Create;
         item.record_id = lead_id.clone();
         item.owner_id = text(record, "OwnerId").map(str::to_string);
-        item.owner_reason = Some("existing_owner".into());
-        item.owner_note =
+        item.owner_strategy = Some("existing_owner".into());
+        item.owner_reason =
             Some("the Lead was created by an earlier attempt of this delivery".into());
         if let Some(campaign_id) = &doc.campaign_id {
             item.campaign = Some(CampaignStep {
@@ -311,7 +312,7 @@ fn plan_existing_lead(
     }
     let record = pick(found, "Lead", item);
     item.record_id = text(record, "Id").map(str::to_string);
-    set_existing_owner(record, item);
+    set_existing_owner(record, "Lead", item);
     let describe = describe_of(input, "Lead")?;
     item.changes = overwrite_changes(contact, &doc.objects.lead, describe, record)?;
     item.action = if item.changes.is_empty() {
@@ -406,8 +407,8 @@ fn plan_new_lead(
     match doc.assignment {
         AssignmentPolicy::SalesforceRulesForNewLeads => {
             item.assignment = Some(AssignmentHeader::SalesforceRules);
-            item.owner_reason = Some("salesforce_assignment_rules".into());
-            item.owner_note =
+            item.owner_strategy = Some("salesforce_assignment_rules".into());
+            item.owner_reason =
                 Some("Salesforce's active Lead assignment rule chooses the owner".into());
         }
         AssignmentPolicy::Leadbridge => {
@@ -423,16 +424,16 @@ fn plan_new_lead(
                     });
                     item.owner_id = Some(owner.owner_id.clone());
                     item.owner_name = owner.owner_name.clone();
-                    item.owner_reason = Some(owner.strategy.clone());
-                    item.owner_note = Some(owner.reason.clone());
+                    item.owner_strategy = Some(owner.strategy.clone());
+                    item.owner_reason = Some(owner.reason.clone());
                 }
                 Some(_) => {
-                    item.owner_reason = Some("mapping".into());
-                    item.owner_note = Some("a Lead row maps OwnerId itself".into());
+                    item.owner_strategy = Some("mapping".into());
+                    item.owner_reason = Some("a Lead row maps OwnerId itself".into());
                 }
                 None => {
-                    item.owner_reason = Some("none".into());
-                    item.owner_note = Some(routed.note.clone().unwrap_or_else(|| {
+                    item.owner_strategy = Some("none".into());
+                    item.owner_reason = Some(routed.note.clone().unwrap_or_else(|| {
                         "no owner strategy resolved; Salesforce makes the connected user the owner".into()
                     }));
                 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::convert::parse_datetime;
-use super::model::PlanAction;
+use super::model::{InterruptedAttempt, PlanAction};
 use crate::contacts::email;
 use crate::salesforce::query::Record;
 
@@ -61,8 +61,10 @@ pub struct Carry {
     pub opportunity_id: Option<String>,
     pub contact_role_id: Option<String>,
     /// Attempts without a recorded outcome, to close before sending anything.
-    pub interrupted_attempts: Vec<i64>,
+    pub interrupted: Vec<InterruptedAttempt>,
     pub findings: Vec<String>,
+    /// Older failed deliveries of the contact that a retry makes moot.
+    pub supersedes: Vec<i64>,
 }
 
 /// The org state a plan is made from.
@@ -100,7 +102,6 @@ impl Snapshot {
                 .push(record);
         }
         for list in out.values_mut() {
-            // Most recently modified first: that is the Lead a sync updates.
             list.sort_by_key(|r| std::cmp::Reverse(modified(r)));
         }
         out

@@ -1,6 +1,6 @@
 //! The planner on its own: hand-built snapshots, the recorded describe fixtures.
 
-// Tests start from the default document and change the one setting each case is about.
+// Each test starts from the default document or an empty snapshot and changes what it is about.
 #![allow(clippy::field_reassign_with_default)]
 
 use std::collections::HashMap;
@@ -135,7 +135,12 @@ fn a_new_lead_gets_every_row_converted_and_the_routed_owner() {
     assert_eq!(change(item, "Industry").unwrap().after, json!("Technology"));
     assert_eq!(change(item, "OwnerId").unwrap().after, json!(OWNER));
     assert!(item.changes.iter().all(|c| c.before.is_none()));
-    assert_eq!(item.owner_reason.as_deref(), Some("meeting_scheduler"));
+    assert_eq!(item.owner_strategy.as_deref(), Some("meeting_scheduler"));
+    assert!(item
+        .owner_reason
+        .as_deref()
+        .unwrap()
+        .contains("booked a meeting"));
     assert_eq!(item.assignment, Some(AssignmentHeader::Off));
     assert_eq!(
         item.campaign,
@@ -176,7 +181,7 @@ fn required_defaults_fill_last_name_and_company() {
         change(item, "Company").unwrap().after,
         json!("[not provided]")
     );
-    assert_eq!(item.owner_reason.as_deref(), Some("none"));
+    assert_eq!(item.owner_strategy.as_deref(), Some("none"));
 
     let mut doc = MappingDocument::default();
     doc.required_defaults.company = None;
@@ -232,7 +237,7 @@ fn an_existing_lead_gets_only_changed_overwrite_fields() {
     );
     assert_eq!(change(item, "Description").unwrap().before, None);
     assert_eq!(item.owner_id.as_deref(), Some(OWNER));
-    assert_eq!(item.owner_reason.as_deref(), Some("existing_owner"));
+    assert_eq!(item.owner_strategy.as_deref(), Some("existing_owner"));
     assert_eq!(item.assignment, Some(AssignmentHeader::Off));
     assert!(item.campaign.is_none(), "campaigns take new Leads only");
     assert!(item.campaign_note.is_some());
@@ -374,7 +379,7 @@ fn salesforce_rules_decide_new_leads_only() {
     assert_eq!(item.assignment, Some(AssignmentHeader::SalesforceRules));
     assert!(change(item, "OwnerId").is_none());
     assert_eq!(
-        item.owner_reason.as_deref(),
+        item.owner_strategy.as_deref(),
         Some("salesforce_assignment_rules")
     );
 
@@ -453,8 +458,14 @@ fn a_create_found_after_an_interruption_is_not_created_again() {
             campaign_member_id: None,
             opportunity_id: None,
             contact_role_id: None,
-            interrupted_attempts: vec![99],
+            interrupted: vec![InterruptedAttempt {
+                attempt_id: 99,
+                object: "Lead".into(),
+                create: true,
+                found_id: Some(LEAD.into()),
+            }],
             findings: vec!["found".into()],
+            supersedes: vec![],
         },
     );
     let plan = run(&[c], &doc, &snapshot);
@@ -466,7 +477,10 @@ fn a_create_found_after_an_interruption_is_not_created_again() {
         item.campaign.as_ref().unwrap().lead_id.as_deref(),
         Some(LEAD)
     );
-    assert_eq!(item.continues.as_ref().unwrap().interrupted_attempts, [99]);
+    assert_eq!(
+        item.continues.as_ref().unwrap().interrupted[0].attempt_id,
+        99
+    );
     assert_eq!(plan.totals.create, 0, "nothing is created");
     assert_eq!(plan.totals.write_calls, 1, "only the campaign membership");
 }

@@ -61,7 +61,12 @@ pub fn owner_field(field: &str, user: Option<&SalesforceUser>) -> OwnerFieldValu
 }
 
 /// An Account with a website domain, a name, and owner fields.
-pub fn account(n: u32, name: &str, domain: Option<&str>, owners: Vec<OwnerFieldValue>) -> AccountFacts {
+pub fn account(
+    n: u32,
+    name: &str,
+    domain: Option<&str>,
+    owners: Vec<OwnerFieldValue>,
+) -> AccountFacts {
     AccountFacts {
         id: aid(n),
         name: Some(name.to_string()),

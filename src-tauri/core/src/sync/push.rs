@@ -1,0 +1,461 @@
+//! A push from end to end: choose the contacts, look up what Salesforce holds (batched),
+//! route, plan, and (unless it is a preview) execute under the push lock.
+//!
+//! Every push first picks up what an earlier push left unfinished (a crash, a quit, a
+//! cancellation): those deliveries are re-planned from a fresh look-up, their interrupted
+//! attempts re-checked, and finished in this push, so nothing is lost and nothing is sent
+//! twice.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+
+use super::executor::{execute, ExecuteOptions};
+use super::lock::SyncLock;
+use super::lookup::{by_id, query_statements, statements_in};
+use super::model::Plan;
+use super::outcome::SyncReport;
+use super::planner::{self, PlanInput};
+use super::resume::{carry_from, recheck, PendingCheck};
+use super::retry::RetryPolicy;
+use super::route::route;
+use super::snapshot::{Carry, Snapshot};
+use crate::contacts::{self, email, Contact, ContactQuery, ContactSort};
+use crate::deliveries::{self, DeliveryId, DeliveryQuery, DeliveryStatus};
+use crate::mapping::document::{AssignmentPolicy, ContactPolicy, MappingDocument};
+use crate::mapping::{self, ChatFields, MappingStore, Severity};
+use crate::salesforce::describe::SObjectDescribe;
+use crate::salesforce::SalesforceClient;
+use crate::soql::Condition;
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// Which contacts a push takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every contact in the inbox.
+    All,
+    /// These emails (compared case-insensitively); each must be in the inbox.
+    Emails(Vec<String>),
+}
+
+/// Which failed deliveries `log retry` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryTarget {
+    Delivery(i64),
+    /// Every failed delivery (the newest per contact; older ones of the same contact are
+    /// resolved by it).
+    AllFailed,
+}
+
+/// Options for planning (the look-ups retry transient failures too).
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    pub retry: RetryPolicy,
+    pub cancel: CancellationToken,
+}
+
+/// What to plan: contacts, continued deliveries, and continued deliveries whose contact is gone.
+struct Targets {
+    contacts: Vec<Contact>,
+    carries: HashMap<String, Carry>,
+    checks: Vec<PendingCheck>,
+    orphans: Vec<(String, Carry)>,
+}
+
+/// Plans a push of `selection`, together with the deliveries an earlier push left
+/// unfinished. Read-only: this is the preview and `sync --dry-run`.
+pub async fn plan_push(
+    client: &SalesforceClient,
+    store: &Store,
+    selection: &Selection,
+    options: &PlanOptions,
+) -> Result<Plan> {
+    let mut contacts = select(store, selection)?;
+    let unfinished = deliveries::unfinished(&store.conn())?;
+    let mut targets = Targets {
+        contacts: Vec::new(),
+        carries: HashMap::new(),
+        checks: Vec::new(),
+        orphans: Vec::new(),
+    };
+    continue_deliveries(store, &mut targets, unfinished, false)?;
+    let seen: HashSet<String> = targets
+        .contacts
+        .iter()
+        .map(|c| c.email_key.clone())
+        .collect();
+    contacts.retain(|c| !seen.contains(&c.email_key));
+    targets.contacts.extend(contacts);
+    plan_targets(client, store, targets, options).await
+}
+
+/// Plans `log retry`: the failed deliveries' contacts, re-planned from a fresh look-up
+/// (plus whatever an earlier push left unfinished).
+pub async fn plan_retry(
+    client: &SalesforceClient,
+    store: &Store,
+    target: RetryTarget,
+    options: &PlanOptions,
+) -> Result<Plan> {
+    let failed = {
+        let conn = store.conn();
+        match target {
+            RetryTarget::Delivery(id) => {
+                let detail = deliveries::get(&conn, DeliveryId(id))?;
+                if detail.delivery.status != DeliveryStatus::Failed {
+                    return Err(Error::invalid_input(format!(
+                        "delivery {id} is {}; only failed deliveries can be retried",
+                        detail.delivery.status
+                    ))
+                    .field("id"));
+                }
+                vec![detail]
+            }
+            RetryTarget::AllFailed => {
+                let ids = deliveries::ids(
+                    &conn,
+                    &DeliveryQuery {
+                        status: vec![DeliveryStatus::Failed],
+                        ..DeliveryQuery::default()
+                    },
+                )?;
+                ids.into_iter()
+                    .map(|id| deliveries::get(&conn, id))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        }
+    };
+    let unfinished = deliveries::unfinished(&store.conn())?;
+    let mut targets = Targets {
+        contacts: Vec::new(),
+        carries: HashMap::new(),
+        checks: Vec::new(),
+        orphans: Vec::new(),
+    };
+    continue_deliveries(store, &mut targets, unfinished, false)?;
+    continue_deliveries(store, &mut targets, failed, true)?;
+    plan_targets(client, store, targets, options).await
+}
+
+/// Plans and executes a push under the push lock.
+pub async fn push(
+    client: &SalesforceClient,
+    store: &Store,
+    selection: &Selection,
+    options: &ExecuteOptions,
+) -> Result<SyncReport> {
+    let lock = SyncLock::acquire(store)?;
+    let plan = plan_push(client, store, selection, &plan_options(options)).await?;
+    execute(client, store, &plan, &lock, options).await
+}
+
+/// Plans and executes `log retry` under the push lock.
+pub async fn retry(
+    client: &SalesforceClient,
+    store: &Store,
+    target: RetryTarget,
+    options: &ExecuteOptions,
+) -> Result<SyncReport> {
+    let lock = SyncLock::acquire(store)?;
+    let plan = plan_retry(client, store, target, &plan_options(options)).await?;
+    execute(client, store, &plan, &lock, options).await
+}
+
+fn plan_options(options: &ExecuteOptions) -> PlanOptions {
+    PlanOptions {
+        retry: options.retry.clone(),
+        cancel: options.cancel.clone(),
+    }
+}
+
+/// The contacts of a selection, in inbox order (oldest first) or in the order given; an email
+/// not in the inbox is refused (`InvalidInput`, naming it).
+pub fn select(store: &Store, selection: &Selection) -> Result<Vec<Contact>> {
+    match selection {
+        Selection::All => Ok(contacts::store::list(
+            store,
+            &ContactQuery {
+                sort: ContactSort::ReceivedAsc,
+                ..ContactQuery::default()
+            },
+        )?
+        .contacts),
+        Selection::Emails(emails) => {
+            if emails.is_empty() {
+                return Err(Error::invalid_input("name at least one email").field("email"));
+            }
+            let found = contacts::store::get_by_emails(store, emails)?;
+            let known: HashSet<&str> = found.iter().map(|c| c.email_key.as_str()).collect();
+            let mut missing: Vec<&str> = Vec::new();
+            for e in emails {
+                if !known.contains(email::key(e.trim()).as_str()) && !missing.contains(&e.as_str())
+                {
+                    missing.push(e);
+                }
+            }
+            if !missing.is_empty() {
+                return Err(Error::invalid_input(format!(
+                    "not in the contact inbox: {} (import the contact first; nothing was sent)",
+                    missing.join(", ")
+                ))
+                .field("email"));
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// Adds earlier deliveries to continue (resume, or `retry`), one per contact: the first seen
+/// wins (unfinished deliveries before failed ones, newest failed first); later failed ones
+/// of the same contact are superseded by it.
+fn continue_deliveries(
+    store: &Store,
+    targets: &mut Targets,
+    details: Vec<crate::deliveries::DeliveryDetail>,
+    retry: bool,
+) -> Result<()> {
+    for detail in details {
+        let key = email::key(detail.delivery.email.trim());
+        if let Some(first) = targets.carries.get_mut(&key) {
+            if retry && first.retry {
+                first.supersedes.push(detail.delivery.id.0);
+            }
+            continue;
+        }
+        if let Some((_, first)) = targets
+            .orphans
+            .iter_mut()
+            .find(|(e, _)| email::key(e) == key)
+        {
+            if retry && first.retry {
+                first.supersedes.push(detail.delivery.id.0);
+            }
+            continue;
+        }
+        let (carry, checks) = carry_from(&detail, retry);
+        match contacts::store::get_by_email(store, &detail.delivery.email)? {
+            Some(contact) => {
+                targets.contacts.push(contact);
+                targets.checks.extend(checks);
+                targets.carries.insert(key, carry);
+            }
+            None => targets.orphans.push((detail.delivery.email.clone(), carry)),
+        }
+    }
+    Ok(())
+}
+
+async fn plan_targets(
+    client: &SalesforceClient,
+    store: &Store,
+    targets: Targets,
+    options: &PlanOptions,
+) -> Result<Plan> {
+    let calls_before = client.api_calls();
+    let versioned = MappingStore::new(store).current()?;
+    let doc = versioned.document;
+    let mut items = Vec::new();
+    if !targets.contacts.is_empty() {
+        let describes = describe(client, &doc).await?;
+        check_mapping(&doc, &describes)?;
+        let snapshot = look_up(client, &doc, &describes, &targets, options).await?;
+        let plan = planner::plan(&PlanInput {
+            contacts: &targets.contacts,
+            doc: &doc,
+            describes: &describes,
+            snapshot: &snapshot,
+            today: Utc::now().date_naive(),
+            mapping_version: Some(versioned.version),
+        });
+        items = plan.items;
+    }
+    items.extend(
+        targets
+            .orphans
+            .iter()
+            .map(|(address, carry)| planner::orphan_item(address, carry)),
+    );
+    Ok(planner::finish(
+        items,
+        Some(versioned.version),
+        client.api_calls() - calls_before,
+    ))
+}
+
+/// The describes the plan needs, in one Composite call (or none, when cached).
+async fn describe(
+    client: &SalesforceClient,
+    doc: &MappingDocument,
+) -> Result<HashMap<String, SObjectDescribe>> {
+    let mut objects = vec!["Lead", "Contact", "Account"];
+    if doc.opportunity.enabled {
+        objects.push("Opportunity");
+    }
+    let found = client.describe_many(&objects).await?;
+    Ok(objects
+        .into_iter()
+        .zip(found)
+        .filter_map(|(name, d)| d.map(|d| (name.to_string(), (*d).clone())))
+        .collect())
+}
+
+/// Refuses to push with a mapping the org rejects (unknown fields, required fields unmapped,
+/// ...): nothing is sent, and the message says how to see every problem.
+fn check_mapping(
+    doc: &MappingDocument,
+    describes: &HashMap<String, SObjectDescribe>,
+) -> Result<()> {
+    let problems = mapping::validate_with(
+        doc,
+        Some(describes as &dyn mapping::DescribeSource),
+        &ChatFields::standard(),
+    )?;
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        return Err(Error::invalid_input(format!(
+            "the mapping has {} error{} against the org, so nothing was sent; the first: {}: {} (run `leadbridge mapping validate` for all)",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            first.path,
+            first.message
+        ))
+        .field(first.path.clone()));
+    }
+    Ok(())
+}
+
+/// Field names for a look-up: the fixed ones, then the mapped targets that exist.
+fn fields(fixed: &[&str], targets: Vec<&str>, describe: Option<&SObjectDescribe>) -> Vec<String> {
+    let mut out: Vec<String> = fixed.iter().map(|f| f.to_string()).collect();
+    for target in targets {
+        let Some(field) = describe.and_then(|d| d.field(target)) else {
+            continue;
+        };
+        if !out.iter().any(|f| f.eq_ignore_ascii_case(&field.name)) {
+            out.push(field.name.clone());
+        }
+    }
+    out
+}
+
+/// The snapshot: Leads and Contacts by email, routing, matched Accounts, re-checks.
+async fn look_up(
+    client: &SalesforceClient,
+    doc: &MappingDocument,
+    describes: &HashMap<String, SObjectDescribe>,
+    targets: &Targets,
+    options: &PlanOptions,
+) -> Result<Snapshot> {
+    let emails: Vec<String> = targets
+        .contacts
+        .iter()
+        .map(|c| c.email_key.clone())
+        .collect();
+    let lead_fields = fields(
+        &["Id", "Email", "OwnerId", "LastModifiedDate", "IsConverted"],
+        doc.objects.lead.iter().map(|r| r.target.as_str()).collect(),
+        describes.get("Lead"),
+    );
+    let contact_targets = match doc.contact_policy {
+        ContactPolicy::UpdateExisting => doc
+            .objects
+            .contact
+            .iter()
+            .map(|r| r.target.as_str())
+            .collect(),
+        ContactPolicy::Skip => Vec::new(),
+    };
+    let contact_fields = fields(
+        &["Id", "Email", "OwnerId", "AccountId", "LastModifiedDate"],
+        contact_targets,
+        describes.get("Contact"),
+    );
+    // Converted Leads became Contacts (and are read-only): they are not matched.
+    let lead_statements = statements_in(
+        "Lead",
+        &lead_fields,
+        vec![Condition::eq("IsConverted", false)],
+        "Email",
+        &emails,
+    )?;
+    let contact_statements = statements_in("Contact", &contact_fields, vec![], "Email", &emails)?;
+    let split = lead_statements.len();
+    let all: Vec<String> = lead_statements
+        .into_iter()
+        .chain(contact_statements)
+        .collect();
+    let mut results = query_statements(client, &all, &options.retry, &options.cancel).await?;
+    let contact_records: Vec<_> = results.split_off(split).into_iter().flatten().collect();
+    let lead_records: Vec<_> = results.into_iter().flatten().collect();
+    let mut snapshot = Snapshot {
+        leads: Snapshot::index_by_email(lead_records),
+        contacts: Snapshot::index_by_email(contact_records),
+        carry: targets.carries.clone(),
+        ..Snapshot::default()
+    };
+
+    // Routing: owners of new Leads, and Accounts for the Account tab's overwrite rows.
+    let account_rows = doc.objects.account.iter().any(|r| r.overwrite);
+    let to_route: Vec<Contact> = targets
+        .contacts
+        .iter()
+        .filter(|c| {
+            let key = c.email_key.as_str();
+            let is_new = !snapshot.contacts.contains_key(key) && !snapshot.leads.contains_key(key);
+            let skipped =
+                snapshot.contacts.contains_key(key) && doc.contact_policy == ContactPolicy::Skip;
+            (is_new && doc.assignment == AssignmentPolicy::Leadbridge) || (account_rows && !skipped)
+        })
+        .cloned()
+        .collect();
+    snapshot.routing = route(client, doc, &to_route).await?;
+
+    if account_rows {
+        let mut ids: Vec<String> = snapshot
+            .routing
+            .values()
+            .filter_map(|r| r.account.as_ref().map(|a| a.id.clone()))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let account_fields = fields(
+            &["Id", "Name"],
+            doc.objects
+                .account
+                .iter()
+                .filter(|r| r.overwrite)
+                .map(|r| r.target.as_str())
+                .collect(),
+            describes.get("Account"),
+        );
+        let statements = statements_in("Account", &account_fields, vec![], "Id", &ids)?;
+        let found = query_statements(client, &statements, &options.retry, &options.cancel).await?;
+        snapshot.accounts = by_id(found.into_iter().flatten().collect());
+        // Salesforce returns 18-character Ids; routing may hold either form.
+        let short: Vec<(String, crate::salesforce::query::Record)> = snapshot
+            .accounts
+            .iter()
+            .filter(|(id, _)| id.len() == 18)
+            .map(|(id, r)| (id[..15].to_string(), r.clone()))
+            .collect();
+        snapshot.accounts.extend(short);
+    }
+
+    if !targets.carries.is_empty() {
+        recheck(
+            client,
+            &mut snapshot,
+            &targets.checks,
+            doc.campaign_id.as_deref(),
+            &options.retry,
+            &options.cancel,
+        )
+        .await?;
+    }
+    Ok(snapshot)
+}
