@@ -132,8 +132,7 @@ test("a chat field dragged onto a Salesforce field is saved and survives a resta
   await campaign.waitForDisplayed({ timeout: 20_000 });
   assert.match(await campaign.getText(), /Website Chat Leads/, "Campaigns come from the demo org");
   await screenshot(browser, "mapping-settings");
-  const opportunityOn = await byTestId(browser, "opportunity-on");
-  await opportunityOn.scrollIntoView({ block: "center" });
+  await (await browser.$("#opportunity-title")).scrollIntoView({ block: "start" });
   const stage = await byTestId(browser, "opportunity-stage");
   assert.match(await stage.getText(), /Qualification/, "stages from the Opportunity describe");
   await screenshot(browser, "mapping-settings-opportunity");
