@@ -1,5 +1,5 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { fireEvent, render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, within } from "@testing-library/react";
 import { App } from "./App";
 import type { AppInfo } from "./bindings/AppInfo";
 import { screenFromHash } from "./screens";
@@ -36,8 +36,9 @@ describe("App shell", () => {
     });
     render(<App />);
     fireEvent.click(screen.getByTestId("open-about"));
-    expect(await screen.findByText("data directory /nope does not exist")).toBeTruthy();
-    expect(screen.getByText("DATA_DIR")).toBeTruthy();
+    const about = within(await screen.findByRole("dialog"));
+    expect(await about.findByText("data directory /nope does not exist")).toBeTruthy();
+    expect(about.getByText("DATA_DIR")).toBeTruthy();
   });
 
   it("navigates by hash and falls back to Connect", () => {

@@ -1,13 +1,22 @@
 // The one typed wrapper over Tauri's `invoke`. Screens import from here, never from
 // @tauri-apps directly. Every argument and result type comes from the Rust core via ts-rs.
 import { invoke } from "@tauri-apps/api/core";
+import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { CampaignOption } from "./bindings/CampaignOption";
 import type { Change } from "./bindings/Change";
 import type { ChatField } from "./bindings/ChatField";
+import type { ConnectRequest } from "./bindings/ConnectRequest";
+import type { Contact } from "./bindings/Contact";
+import type { ContactPage } from "./bindings/ContactPage";
+import type { ContactQuery } from "./bindings/ContactQuery";
+import type { DisconnectOutcome } from "./bindings/DisconnectOutcome";
 import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ImportReport } from "./bindings/ImportReport";
 import type { MappingDocument } from "./bindings/MappingDocument";
+import type { OrgProfile } from "./bindings/OrgProfile";
+import type { OrgStatus } from "./bindings/OrgStatus";
 import type { Saved } from "./bindings/Saved";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
 import type { Validation } from "./bindings/Validation";
@@ -17,6 +26,26 @@ import type { VersionSummary } from "./bindings/VersionSummary";
 /** Every command the Rust shell exposes: its arguments and its result. */
 export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
+  // Connect
+  org_profiles: { args: Record<string, never>; result: OrgProfile[] };
+  org_status: { args: Record<string, never>; result: OrgStatus };
+  org_activate: { args: { name: string }; result: null };
+  /** The client secret travels beside the request and only ever reaches the keyring. */
+  org_connect: { args: { request: ConnectRequest; clientSecret: string | null }; result: OrgProfile };
+  /** True when a login was waiting and is now cancelled. */
+  org_cancel_login: { args: Record<string, never>; result: boolean };
+  /** `name` null: the active profile. */
+  org_disconnect: { args: { name: string | null }; result: DisconnectOutcome };
+  /** Null until Salesforce has reported the org's usage. */
+  org_api_usage: { args: Record<string, never>; result: ApiUsage | null };
+  demo_org_connect: { args: Record<string, never>; result: OrgProfile };
+  // Contacts
+  contacts_list: { args: { query: ContactQuery }; result: ContactPage };
+  contacts_get: { args: { email: string }; result: Contact };
+  /** The file's bytes are the raw request body: no JSON encoding of the file. */
+  contacts_import: { args: Uint8Array; result: ImportReport };
+  /** Opens one of the contact's own conversation URLs in the system browser. */
+  contacts_open_conversation: { args: { email: string; url: string }; result: null };
   // Mapping screen
   mapping_current: { args: Record<string, never>; result: VersionedDocument };
   mapping_version: { args: { version: number }; result: VersionedDocument };
@@ -69,6 +98,20 @@ export async function call<C extends CommandName>(
 
 export const api = {
   appInfo: () => call("app_info", {}),
+  orgProfiles: () => call("org_profiles", {}),
+  orgStatus: () => call("org_status", {}),
+  orgActivate: (name: string) => call("org_activate", { name }),
+  orgConnect: (request: ConnectRequest, clientSecret: string | null) =>
+    call("org_connect", { request, clientSecret }),
+  orgCancelLogin: () => call("org_cancel_login", {}),
+  orgDisconnect: (name: string | null) => call("org_disconnect", { name }),
+  orgApiUsage: () => call("org_api_usage", {}),
+  demoOrgConnect: () => call("demo_org_connect", {}),
+  contactsList: (query: ContactQuery) => call("contacts_list", { query }),
+  contactsGet: (email: string) => call("contacts_get", { email }),
+  contactsImport: (bytes: Uint8Array) => call("contacts_import", bytes),
+  contactsOpenConversation: (email: string, url: string) =>
+    call("contacts_open_conversation", { email, url }),
   // Mapping screen
   mappingCurrent: () => call("mapping_current", {}),
   mappingVersion: (version: number) => call("mapping_version", { version }),

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 export type Loadable<T> =
   | { state: "loading" }
@@ -23,4 +23,14 @@ export function useLoad<T>(loader: () => Promise<T>): [Loadable<T>, () => void] 
   }, [generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return [result, reload];
+}
+
+/**
+ * While a reload is in flight, the last loaded value (or error) instead of "loading": the
+ * screen keeps its content and layout, and forms on it keep what the person typed.
+ */
+export function useKeepLast<T>(current: Loadable<T>): Loadable<T> {
+  const last = useRef<Loadable<T>>(current);
+  if (current.state !== "loading") last.current = current;
+  return current.state === "loading" ? last.current : current;
 }

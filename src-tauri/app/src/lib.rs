@@ -16,6 +16,7 @@ pub fn run() {
         .manage(state)
         .setup(move |app| {
             let state = app.state::<AppState>();
+            open_main_window(app, state.core().ok().map(|c| c.data_dir.join("webview")))?;
             if let Ok(core) = state.core() {
                 let active = leadbridge_core::profiles::active(&core.store)
                     .ok()
@@ -49,6 +50,10 @@ pub fn run() {
             commands::connect::org_disconnect,
             commands::connect::org_api_usage,
             commands::connect::demo_org_connect,
+            commands::contacts::contacts_list,
+            commands::contacts::contacts_get,
+            commands::contacts::contacts_import,
+            commands::contacts::contacts_open_conversation,
             commands::mapping::mapping_current,
             commands::mapping::mapping_version,
             commands::mapping::mapping_save,
@@ -62,6 +67,23 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");
+}
+
+/// The main window. The webview keeps its own storage (local storage, caches) inside the
+/// data directory, so `--data-dir` moves everything the app writes.
+fn open_main_window(
+    app: &tauri::App,
+    webview_dir: Option<std::path::PathBuf>,
+) -> tauri::Result<()> {
+    let mut builder = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        .title("Leadbridge")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(960.0, 600.0);
+    if let Some(dir) = webview_dir {
+        builder = builder.data_directory(dir);
+    }
+    builder.build()?;
+    Ok(())
 }
 
 /// A profile saved against the in-process demo org, which must be started again on launch.

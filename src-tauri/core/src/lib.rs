@@ -3,6 +3,7 @@
 
 pub mod app_info;
 pub mod contacts;
+pub mod deliveries;
 pub mod error;
 pub mod logging;
 pub mod mapping;
@@ -12,6 +13,7 @@ pub mod routing;
 pub mod salesforce;
 pub mod soql;
 pub mod store;
+pub mod sync;
 pub mod webhook;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};

@@ -475,3 +475,34 @@ fn openers_can_be_closures() {
     dynamic.open("http://x").unwrap();
     assert_eq!(printed.lock().unwrap().as_slice(), ["http://x"]);
 }
+
+#[tokio::test]
+async fn a_failure_after_the_grant_stores_nothing_and_ends_the_session() {
+    let env = Env::new(true).await;
+    // The API-version list fails right after the token was granted.
+    env.org.faults().fail_next(leadbridge_demo_org::FailNext {
+        path_contains: "/services/data/".into(),
+        count: 1,
+        status: 500,
+        error_code: "UNKNOWN_EXCEPTION".into(),
+        message: "An unexpected error occurred".into(),
+        retry_after: None,
+    });
+    let err = connect::connect(
+        &env.store,
+        &env.vault,
+        &env.cc_request("half"),
+        Some(Secret::new(CLIENT_SECRET)),
+        &WebLogin::new(&ForbiddenBrowser),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Salesforce);
+    assert!(err.details.unwrap().retryable, "a 500 may be retried");
+    env.assert_nothing_stored("half").await;
+    let calls = env.org.calls();
+    let revoked = calls
+        .iter()
+        .any(|c| c.path == "/services/oauth2/revoke" && c.status == 200);
+    assert!(revoked, "the unused session was revoked: {calls:?}");
+}

@@ -348,6 +348,7 @@ async fn limits_and_api_usage_are_tracked() {
         (d.salesforce_code.as_deref(), d.http_status, d.retryable),
         (Some("REQUEST_LIMIT_EXCEEDED"), Some(403), false)
     );
+    assert_eq!(client.api_calls(), 1, "a refused call is not counted");
     env.cleanup("l").await;
 }
 
@@ -490,4 +491,20 @@ async fn a_client_credentials_session_is_renewed_with_the_stored_secret() {
     assert_eq!(client.session_renewals(), 1);
     assert!(env.token("cc", TokenKind::Refresh).await.is_none());
     env.cleanup("cc").await;
+}
+
+#[tokio::test]
+async fn an_apostrophe_email_round_trips_through_the_one_escaping_function() {
+    let (env, client) = connected("o").await;
+    let soql = format!(
+        "SELECT Id, Email FROM Contact WHERE Email = {}",
+        leadbridge_core::soql::quote(leadbridge_demo_org::KNOWN_CONTACT_EMAIL)
+    );
+    let page: QueryPage = client.query(&soql).await.unwrap();
+    assert_eq!(page.records.len(), 1, "{soql}");
+    assert_eq!(
+        page.records[0]["Email"],
+        leadbridge_demo_org::KNOWN_CONTACT_EMAIL
+    );
+    env.cleanup("o").await;
 }

@@ -7,11 +7,11 @@ export type ApiUsage = {
 /**
  * API requests made in the last 24 hours, by the whole org.
  */
-used: bigint, 
+used: number, 
 /**
  * The org's 24-hour allowance.
  */
-max: bigint, 
+max: number, 
 /**
  * When this value was reported.
  */

@@ -3,4 +3,4 @@
 /**
  * One entry of `GET /limits`: Salesforce spells the keys `Max` and `Remaining`.
  */
-export type OrgLimit = { max: bigint, remaining: bigint, };
+export type OrgLimit = { max: number, remaining: number, };

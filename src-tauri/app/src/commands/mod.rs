@@ -2,5 +2,6 @@
 //! `Result<T, leadbridge_core::Error>`, which Tauri serialises as `{code, message, details}`.
 
 pub mod connect;
+pub mod contacts;
 pub mod info;
 pub mod mapping;

@@ -4,5 +4,7 @@ pub mod contacts;
 pub mod context;
 pub mod demo_org;
 pub mod info;
+pub mod log;
 pub mod mapping;
 pub mod org;
+pub mod soql;

@@ -565,7 +565,12 @@ impl SalesforceClient {
                     d.http_status = Some(401);
                 }));
             }
-            inner.api_calls.fetch_add(1, Ordering::Relaxed);
+            // Salesforce refuses a call over the daily allowance before counting it.
+            let over_limit = status == 403
+                && api_error::rest_error_code(&answer).as_deref() == Some("REQUEST_LIMIT_EXCEEDED");
+            if !over_limit {
+                inner.api_calls.fetch_add(1, Ordering::Relaxed);
+            }
             if (200..300).contains(&status) {
                 return Ok(Answer {
                     status,

@@ -391,6 +391,41 @@ async fn save_connection(
     client_secret: Option<Secret>,
     callback: Option<(u16, String)>,
 ) -> Result<OrgProfile> {
+    let saved = save_connection_steps(
+        store,
+        vault,
+        http,
+        request,
+        login_url,
+        &tokens,
+        client_secret,
+        callback,
+    )
+    .await;
+    if saved.is_err() {
+        // Nothing was kept, so nobody will ever use (or revoke) this session: end it now.
+        let token = tokens
+            .refresh_token
+            .as_ref()
+            .unwrap_or(&tokens.access_token);
+        if let Err(e) = revoke(login_url.as_str(), &request.client_id, token).await {
+            tracing::warn!("could not revoke the abandoned session: {}", e.message);
+        }
+    }
+    saved
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_connection_steps(
+    store: &Store,
+    vault: &TokenVault,
+    http: &reqwest::Client,
+    request: &ConnectRequest,
+    login_url: &ServiceUrl,
+    tokens: &TokenResponse,
+    client_secret: Option<Secret>,
+    callback: Option<(u16, String)>,
+) -> Result<OrgProfile> {
     let instance = ServiceUrl::parse(&tokens.instance_url, "instance URL").map_err(|e| Error {
         code: ErrorCode::Oauth,
         message: format!("Salesforce returned an unusable {}", e.message),
@@ -437,7 +472,7 @@ async fn save_connection(
         Some(old) => vault.get(name, TokenKind::Refresh).await?.map(|t| (old, t)),
         None => None,
     };
-    let stored = store_secrets(vault, name, &tokens, client_secret.as_ref()).await;
+    let stored = store_secrets(vault, name, tokens, client_secret.as_ref()).await;
     if let Err(e) = stored {
         let _ = vault.delete_all(name).await;
         return Err(e);
@@ -596,6 +631,20 @@ mod tests {
             .validate()
             .unwrap();
         assert!(ConnectRequest::web_server("http://acme.example", "x").is_err());
+    }
+
+    /// The app runs connect from a Tauri async command, which needs a `Send` future.
+    #[allow(dead_code)]
+    fn connect_future_is_send(
+        store: &Store,
+        vault: &TokenVault,
+        req: &ConnectRequest,
+        login: &WebLogin<'_>,
+    ) {
+        fn assert_send<T: Send>(_: T) {}
+        assert_send(connect(store, vault, req, None, login));
+        assert_send(status(store, vault, None));
+        assert_send(disconnect(store, vault, None));
     }
 
     #[test]

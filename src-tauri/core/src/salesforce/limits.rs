@@ -13,8 +13,10 @@ use ts_rs::TS;
 #[ts(export)]
 pub struct ApiUsage {
     /// API requests made in the last 24 hours, by the whole org.
+    #[ts(type = "number")]
     pub used: u64,
     /// The org's 24-hour allowance.
+    #[ts(type = "number")]
     pub max: u64,
     /// When this value was reported.
     pub observed_at: DateTime<Utc>,
@@ -43,8 +45,10 @@ pub fn parse_limit_info(header: &str, observed_at: DateTime<Utc>) -> Option<ApiU
 #[ts(export)]
 pub struct OrgLimit {
     #[serde(rename(deserialize = "Max"))]
+    #[ts(type = "number")]
     pub max: i64,
     #[serde(rename(deserialize = "Remaining"))]
+    #[ts(type = "number")]
     pub remaining: i64,
 }
 

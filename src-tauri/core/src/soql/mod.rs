@@ -8,12 +8,19 @@
 //!   and its inverse.
 //! - [`Select`], [`Condition`], [`select_where_in`]: builders; nothing else in the app writes
 //!   SOQL by hand.
+//! - [`run_query`], [`next_page`], [`console_check`]: the console (guard first, then the query
+//!   and its pages as a table of flattened columns); [`history`]: its last statements;
+//!   [`preview_queries`]: the statements a sync of one contact sends.
 
 mod builder;
+mod columns;
 mod guard;
+pub mod history;
 mod lexer;
 mod literal;
+pub mod preview;
 mod refusal;
+mod run;
 
 #[cfg(test)]
 mod tests;
@@ -22,6 +29,12 @@ pub use builder::{
     encoded_len, select_where_in, validate_field, validate_object, Budget, Condition, Direction,
     Literal, Op, Select, MAX_GET_URI_BYTES, MAX_STATEMENT_CHARS,
 };
+pub use columns::{cell, cell_text, strip_attributes};
 pub use guard::{check, CheckedQuery};
 pub use literal::{escape_like, quote, unquote, LikePattern, MAX_LITERAL_CHARS};
+pub use preview::{preview_for_contact, preview_queries, ContactPreview, PreviewQuery};
 pub use refusal::{Reason, Refusal};
+pub use run::{
+    console_check, next_page, run_checked, run_query, validate_max_rows, ConsoleCheck, QueryResult,
+    RefusalSpot, DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT,
+};

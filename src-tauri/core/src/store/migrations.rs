@@ -20,6 +20,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_mapping_versions",
         include_str!("migrations/0004_mapping_versions.sql"),
     ),
+    (
+        "0005_deliveries",
+        include_str!("migrations/0005_deliveries.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -127,15 +127,15 @@ impl Env {
     }
 }
 
+/// A page load in progress: status and body of the page the browser ends on.
+type Visit = JoinHandle<(u16, String)>;
+
 /// Plays the person's browser: GETs the authorize URL and follows the redirects (the demo
 /// org approves at once and redirects to our loopback listener).
 #[derive(Clone, Default)]
 pub struct TestBrowser {
     visits: Arc<Mutex<Vec<Visit>>>,
 }
-
-/// A page load in progress: its HTTP status and body.
-type Visit = JoinHandle<(u16, String)>;
 
 impl TestBrowser {
     pub async fn last_page(&self) -> (u16, String) {

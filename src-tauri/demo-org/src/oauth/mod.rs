@@ -342,7 +342,7 @@ async fn revoke(
 }
 
 /// The user record of a session, as JSON.
-fn user_record(shared: &Shared, user_id: &str) -> Option<serde_json::Map<String, Value>> {
+fn user_record(shared: &Shared, user_id: &str) -> Option<crate::store::Record> {
     let engine = lock(&shared.engine);
     let user = Schema::get().object("User")?;
     engine.org.get(user, user_id).cloned()
@@ -422,9 +422,16 @@ fn identity_urls(base: &str, org_id: &str, user_id: &str) -> Value {
 async fn identity(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     Path((org, user)): Path<(String, String)>,
 ) -> Response {
-    let Some(_session) = session(&shared, &headers) else {
+    // The token may also come as `?oauth_token=` (jsforce sends both).
+    let from_query = parse_form(query.unwrap_or_default().as_bytes()).remove("oauth_token");
+    let alive = match from_query {
+        Some(t) => lock(&shared.auth).access.get(&t).cloned(),
+        None => session(&shared, &headers),
+    };
+    let Some(_session) = alive else {
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain")],

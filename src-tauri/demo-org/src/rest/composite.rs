@@ -293,6 +293,7 @@ fn run_one(
         lock_faults: call.lock_faults,
         api_usage: call.api_usage,
         today: call.today,
+        base_url: call.base_url.clone(),
     };
     dispatch(
         engine,

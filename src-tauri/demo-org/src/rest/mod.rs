@@ -56,6 +56,8 @@ pub struct Call<'a> {
     /// (used, max) of DailyApiRequests after this call.
     pub api_usage: (u64, u64),
     pub today: NaiveDate,
+    /// `http://127.0.0.1:PORT`, for absolute URLs (the identity URL).
+    pub base_url: String,
 }
 
 pub fn router() -> Router<Arc<Shared>> {
@@ -207,6 +209,7 @@ async fn entry(
         lock_faults: &shared.faults.lock_rows,
         api_usage,
         today: chrono::Utc::now().date_naive(),
+        base_url: shared.base_url.clone(),
     };
     let response = {
         let mut engine = lock(&shared.engine);
@@ -252,7 +255,7 @@ pub fn dispatch(
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let m = method.as_str();
     match (m, segs.as_slice()) {
-        ("GET", []) => resources(call),
+        ("GET", []) => resources(call, &engine.org.org_id),
         (_, []) => ApiResponse::method_not_allowed(m, "GET, HEAD"),
         (_, ["sobjects", rest @ ..]) => sobjects::route(engine, call, method, rest, query, body),
         ("GET", ["query" | "queryAll"]) => query::query(engine, call, query, segs[0] == "queryAll"),
@@ -270,7 +273,7 @@ pub fn dispatch(
 }
 
 /// `GET /services/data/vXX.X`: the resources this version offers.
-fn resources(call: &Call) -> ApiResponse {
+fn resources(call: &Call, org_id: &str) -> ApiResponse {
     let v = &call.version;
     let base = format!("/services/data/v{v}");
     ApiResponse::json(
@@ -281,7 +284,8 @@ fn resources(call: &Call) -> ApiResponse {
             "query": format!("{base}/query"),
             "queryAll": format!("{base}/queryAll"),
             "composite": format!("{base}/composite"),
-            "identity": format!("{base}/identity"),
+            // The identity URL of the calling user, absolute as Salesforce gives it.
+            "identity": format!("{}/id/{org_id}/{}", call.base_url, call.user_id),
         }),
     )
 }
