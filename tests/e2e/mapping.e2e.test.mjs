@@ -44,8 +44,19 @@ async function waitForPortFree(port, timeoutMs = 20_000) {
 async function openMappingTab(browser, tab) {
   await (await byTestId(browser, "nav-mapping")).click();
   await (await byTestId(browser, "mapping-screen")).waitForDisplayed({ timeout: 20_000 });
-  await (await byTestId(browser, `tab-${tab}`)).click();
-  await (await byTestId(browser, `mapping-tab-${tab}`)).waitForDisplayed({ timeout: 10_000 });
+  // The validation summary replaces "Checking…" once the core answered; click after that
+  // layout change, and again if a click was lost to it.
+  await (await byTestId(browser, "validation")).waitForDisplayed({ timeout: 20_000 });
+  const button = await byTestId(browser, `tab-${tab}`);
+  const panel = await byTestId(browser, `mapping-tab-${tab}`);
+  await browser.waitUntil(
+    async () => {
+      if (await panel.isDisplayed()) return true;
+      await button.click();
+      return panel.isDisplayed();
+    },
+    { timeout: 15_000, interval: 500, timeoutMsg: `the ${tab} tab did not open` },
+  );
 }
 
 /** The element's box in viewport coordinates. */
@@ -84,6 +95,16 @@ async function drag(browser, from, to) {
 }
 
 test("a chat field dragged onto a Salesforce field is saved and survives a restart", async () => {
+  try {
+    await dragSaveRestart();
+  } catch (e) {
+    // What the window showed when it failed, for the person reading the report.
+    if (app) await screenshot(app.browser, "mapping-failure").catch(() => {});
+    throw e;
+  }
+});
+
+async function dragSaveRestart() {
   app = await startApp({ args: ["--demo-org"] });
   const { browser, dataDir } = app;
 
@@ -91,7 +112,6 @@ test("a chat field dragged onto a Salesforce field is saved and survives a resta
   // The Lead fields come from the demo org's describe.
   const leadEmail = await byTestId(browser, "sf-field-Email");
   await leadEmail.waitForDisplayed({ timeout: 20_000 });
-  await (await byTestId(browser, "validation")).waitForDisplayed({ timeout: 20_000 });
   await screenshot(browser, "mapping-lead");
 
   await (await byTestId(browser, "tab-Account")).click();
@@ -132,6 +152,10 @@ test("a chat field dragged onto a Salesforce field is saved and survives a resta
   await campaign.waitForDisplayed({ timeout: 20_000 });
   assert.match(await campaign.getText(), /Website Chat Leads/, "Campaigns come from the demo org");
   await screenshot(browser, "mapping-settings");
+  await (await browser.$("#opportunity-title")).scrollIntoView({ block: "start" });
+  const stage = await byTestId(browser, "opportunity-stage");
+  assert.match(await stage.getText(), /Qualification/, "stages from the Opportunity describe");
+  await screenshot(browser, "mapping-settings-opportunity");
 
   await app.stop();
   app = null;
@@ -157,4 +181,4 @@ test("a chat field dragged onto a Salesforce field is saved and survives a resta
   await (await byTestId(again, "tab-Lead")).click();
   await (await byTestId(again, "sf-field-Email")).waitForDisplayed({ timeout: 20_000 });
   await screenshot(again, "mapping-lead-dark");
-});
+}

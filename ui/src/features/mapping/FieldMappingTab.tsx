@@ -560,16 +560,21 @@ function ChatFieldItem({ field, mappedTo }: { field: ChatField; mappedTo: string
           ⠿
         </span>
         <span className="mono">{field.path}</span>
-        {field.count > 0 && (
+        {field.count > 0 ? (
           <span className="badge" title="Stored contacts with a value">
             {field.count === 1 ? "1 contact" : `${field.count} contacts`}
           </span>
+        ) : (
+          <span className="hint">not seen yet</span>
         )}
       </div>
-      <div className="hint truncate">
-        {example ? `e.g. ${example}` : "No value seen yet"}
-        {mappedTo.length > 0 && ` · mapped to ${mappedTo.join(", ")}`}
-      </div>
+      {(example || mappedTo.length > 0) && (
+        <div className="hint truncate">
+          {[example && `e.g. ${example}`, mappedTo.length > 0 && `mapped to ${mappedTo.join(", ")}`]
+            .filter(Boolean)
+            .join(" · ")}
+        </div>
+      )}
     </li>
   );
 }

@@ -261,6 +261,7 @@ describe("Mapping screen with an org", () => {
   it("picks the campaign and stage from the org", async () => {
     const core = backend({ connected: true });
     await renderScreen();
+    expect(core.calls.some((c) => c.cmd === "mapping_campaigns")).toBe(false);
     fireEvent.click(screen.getByTestId("tab-settings"));
     const campaign = (await screen.findByTestId("campaign")) as HTMLSelectElement;
     fireEvent.change(campaign, { target: { value: "701000000000001AAA" } });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useReducer, useState } from "react";
 import { ApiError, api } from "../../api";
+import type { CampaignOption } from "../../bindings/CampaignOption";
 import type { MappedObject } from "../../bindings/MappedObject";
 import type { MappingDocument } from "../../bindings/MappingDocument";
 import type { SObjectDescribe } from "../../bindings/SObjectDescribe";
@@ -90,15 +91,32 @@ function useValidation(draft: MappingDocument | null, generation: number): Loada
   return result;
 }
 
+/**
+ * The org's Campaigns, read the first time `wanted` (the settings are open): a query costs
+ * one call of the org's daily API quota, so it is not made on every visit to the screen.
+ */
+function useCampaigns(wanted: boolean): Loadable<CampaignOption[]> {
+  const [campaigns, setCampaigns] = useState<Loadable<CampaignOption[]> | null>(null);
+  useEffect(() => {
+    if (!wanted || campaigns !== null) return;
+    setCampaigns({ state: "loading" });
+    api.mappingCampaigns().then(
+      (value) => setCampaigns({ state: "ready", value }),
+      (error: unknown) => setCampaigns({ state: "failed", error }),
+    );
+  }, [wanted, campaigns]);
+  return campaigns ?? { state: "loading" };
+}
+
 export function MappingScreen() {
   const [loaded] = useLoad(api.mappingCurrent);
   const [state, dispatch] = useReducer(editorReducer, null);
   const [chatFields] = useLoad(api.mappingChatFields);
-  const [campaigns] = useLoad(api.mappingCampaigns);
+  const [tab, setTab] = useState<TabId>("Lead");
+  const campaigns = useCampaigns(tab === "settings");
   const [describes, reloadDescribes] = useDescribes();
   const [generation, setGeneration] = useState(0);
   const validation = useValidation(state?.draft ?? null, generation);
-  const [tab, setTab] = useState<TabId>("Lead");
   const [note, setNote] = useState("");
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -194,7 +212,7 @@ export function MappingScreen() {
         <div className="save-actions">
           <input
             className="note-input"
-            placeholder="Note for this version (optional)"
+            placeholder="Version note (optional)"
             aria-label="Note for this version"
             value={note}
             onChange={(e) => setNote(e.target.value)}
