@@ -4,15 +4,21 @@ import { invoke } from "@tauri-apps/api/core";
 import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ConnectRequest } from "./bindings/ConnectRequest";
+import type { ConsoleCheck } from "./bindings/ConsoleCheck";
 import type { Contact } from "./bindings/Contact";
 import type { ContactPage } from "./bindings/ContactPage";
+import type { ContactPreview } from "./bindings/ContactPreview";
 import type { ContactQuery } from "./bindings/ContactQuery";
+import type { DescribeGlobal } from "./bindings/DescribeGlobal";
 import type { DisconnectOutcome } from "./bindings/DisconnectOutcome";
 import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
+import type { QueryResult } from "./bindings/QueryResult";
+import type { SObjectDescribe } from "./bindings/SObjectDescribe";
 
 /** Every command the Rust shell exposes: its arguments and its result. */
 export interface Commands {
@@ -37,6 +43,19 @@ export interface Commands {
   contacts_import: { args: Uint8Array; result: ImportReport };
   /** Opens one of the contact's own conversation URLs in the system browser. */
   contacts_open_conversation: { args: { email: string; url: string }; result: null };
+  // SOQL
+  /** The guard's verdict on the console's text; local, makes no call. */
+  soql_check: { args: { text: string }; result: ConsoleCheck };
+  /** Runs one SELECT (refused statements send nothing) and records it in the history. */
+  soql_run: { args: { text: string; maxRows: number }; result: QueryResult };
+  /** The page at a result's nextRecordsUrl, lined up with the columns shown so far. */
+  soql_next_page: { args: { nextRecordsUrl: string; columns: string[] }; result: QueryResult };
+  soql_history: { args: Record<string, never>; result: HistoryEntry[] };
+  soql_history_clear: { args: Record<string, never>; result: null };
+  soql_objects: { args: Record<string, never>; result: DescribeGlobal };
+  soql_describe: { args: { object: string }; result: SObjectDescribe };
+  /** The statements a sync of this inbox contact sends. */
+  soql_preview: { args: { email: string }; result: ContactPreview };
 }
 
 export type CommandName = keyof Commands;
@@ -92,4 +111,13 @@ export const api = {
   contactsImport: (bytes: Uint8Array) => call("contacts_import", bytes),
   contactsOpenConversation: (email: string, url: string) =>
     call("contacts_open_conversation", { email, url }),
+  soqlCheck: (text: string) => call("soql_check", { text }),
+  soqlRun: (text: string, maxRows: number) => call("soql_run", { text, maxRows }),
+  soqlNextPage: (nextRecordsUrl: string, columns: string[]) =>
+    call("soql_next_page", { nextRecordsUrl, columns }),
+  soqlHistory: () => call("soql_history", {}),
+  soqlHistoryClear: () => call("soql_history_clear", {}),
+  soqlObjects: () => call("soql_objects", {}),
+  soqlDescribe: (object: string) => call("soql_describe", { object }),
+  soqlPreview: (email: string) => call("soql_preview", { email }),
 };

@@ -54,6 +54,14 @@ pub fn run() {
             commands::contacts::contacts_get,
             commands::contacts::contacts_import,
             commands::contacts::contacts_open_conversation,
+            commands::soql::soql_check,
+            commands::soql::soql_run,
+            commands::soql::soql_next_page,
+            commands::soql::soql_history,
+            commands::soql::soql_history_clear,
+            commands::soql::soql_objects,
+            commands::soql::soql_describe,
+            commands::soql::soql_preview,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

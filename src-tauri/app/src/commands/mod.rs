@@ -4,3 +4,4 @@
 pub mod connect;
 pub mod contacts;
 pub mod info;
+pub mod soql;
