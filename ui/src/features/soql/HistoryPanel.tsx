@@ -5,6 +5,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import type { Loadable } from "../../hooks";
 import { SoqlCode } from "./SoqlCode";
+import { rowsText } from "./table";
 
 /** The last statements run from the console, newest first; a click puts one back in the editor. */
 export function HistoryPanel({
@@ -58,7 +59,7 @@ export function HistoryPanel({
                   <span className="badge badge-danger">{e.errorCode}</span>
                 ) : (
                   <span className="badge badge-success">
-                    {e.totalSize === null ? "ran" : `${e.totalSize.toLocaleString()} rows`}
+                    {e.totalSize === null ? "ran" : rowsText(e.totalSize)}
                   </span>
                 )}
               </span>

@@ -1,8 +1,10 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { cellText, cellValue, copyText, type Row, toTsvRow } from "./table";
 
 const ROW_HEIGHT = 32;
+/** The sticky header row and the borders: the grid is as tall as its rows, up to the CSS max. */
+const CHROME_HEIGHT = 40;
 /** Load the next page when the view comes this close to the last loaded row. */
 const PREFETCH_ROWS = 40;
 
@@ -16,7 +18,7 @@ function columnWidths(columns: string[], rows: Row[]): number[] {
   const sample = rows.slice(0, 200);
   return columns.map((c) => {
     const longest = sample.reduce((n, r) => Math.max(n, cellText(cellValue(r, c)).length), c.length);
-    return Math.round(Math.min(360, Math.max(90, longest * 7.6 + 24)));
+    return Math.round(Math.min(360, Math.max(90, longest * 8.2 + 24)));
   });
 }
 
@@ -32,7 +34,12 @@ export function ResultsTable({
   loadingMore,
   onLoadMore,
   onStatus,
+  summary,
+  actions,
 }: {
+  /** The toolbar's start (what was loaded) and end (Load more, Export). */
+  summary: ReactNode;
+  actions: ReactNode;
   columns: string[];
   rows: Row[];
   canLoadMore: boolean;
@@ -102,11 +109,12 @@ export function ResultsTable({
 
   return (
     <div className="soql-results">
-      <div className="toolbar soql-cell-tools">
-        <span className="muted" aria-live="polite" data-testid="soql-picked">
+      <div className="toolbar">
+        {summary}
+        <span className="muted soql-picked" aria-live="polite" data-testid="soql-picked">
           {picked && pickedColumn !== undefined
-            ? `Row ${picked.row + 1}, ${pickedColumn}`
-            : "Click a cell (or use the arrow keys) to copy it or its row."}
+            ? `· row ${picked.row + 1}, ${pickedColumn}`
+            : "· click a cell to copy it or its row"}
         </span>
         <span className="spacer" />
         <button
@@ -127,10 +135,12 @@ export function ResultsTable({
         >
           Copy row
         </button>
+        {actions}
       </div>
       <section
         className="soql-results-scroll"
         ref={scrollRef}
+        style={{ height: rows.length * ROW_HEIGHT + CHROME_HEIGHT }}
         aria-label="Query results"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content must be reachable by keyboard (WCAG 2.1.1); its arrow keys move the picked cell.
         tabIndex={0}

@@ -11,7 +11,7 @@ import { HistoryPanel } from "./HistoryPanel";
 import { PreviewPanel } from "./PreviewPanel";
 import { ResultsTable } from "./ResultsTable";
 import { SoqlEditor } from "./SoqlEditor";
-import { download, toCsv } from "./table";
+import { download, rowsText, toCsv } from "./table";
 
 type TabId = "console" | "history" | "preview";
 
@@ -180,7 +180,6 @@ export function SoqlScreen() {
                 check={current}
                 onShow={() => editorFocus.current?.()}
               />
-              <span className="spacer" />
               <label className="soql-cap">
                 Row cap
                 <select value={cap} onChange={(e) => setCap(Number(e.target.value))} data-testid="soql-cap">
@@ -320,44 +319,52 @@ function Results({
     download(`soql-${stamp}.csv`, toCsv(result.columns, result.rows), "text/csv;charset=utf-8");
     onStatus(`Exported ${loaded.toLocaleString()} rows as CSV.`);
   };
-  return (
-    <section className="card soql-result" aria-label="Results">
-      <div className="toolbar">
-        <strong data-testid="soql-summary">
-          {loaded.toLocaleString()} of {result.totalSize.toLocaleString()} rows
-        </strong>
-        <span className="muted">
-          {result.pages} {result.pages === 1 ? "page" : "pages"} loaded
-          {result.done ? ", all rows in" : ""}
-        </span>
-        <span className="spacer" />
-        {result.nextRecordsUrl && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={onLoadMore}
-            disabled={loadingMore}
-            data-testid="soql-load-more"
-          >
-            {loadingMore ? "Loading…" : "Load more"}
-          </button>
-        )}
+  const summary = (
+    <>
+      <strong data-testid="soql-summary">
+        {loaded.toLocaleString()} of {rowsText(result.totalSize)}
+      </strong>
+      <span className="muted">
+        {result.pages} {result.pages === 1 ? "page" : "pages"}
+        {result.done ? ", all rows in" : ""}
+      </span>
+    </>
+  );
+  const actions = (
+    <>
+      {result.nextRecordsUrl && (
         <button
           type="button"
           className="secondary"
-          onClick={exportCsv}
-          disabled={loaded === 0}
-          data-testid="soql-csv"
+          onClick={onLoadMore}
+          disabled={loadingMore}
+          data-testid="soql-load-more"
         >
-          Export CSV
+          {loadingMore ? "Loading…" : "Load more"}
         </button>
-      </div>
+      )}
+      <button
+        type="button"
+        className="secondary"
+        onClick={exportCsv}
+        disabled={loaded === 0}
+        data-testid="soql-csv"
+      >
+        Export CSV
+      </button>
+    </>
+  );
+  return (
+    <section className="card soql-result" aria-label="Results">
       {moreError !== null && <ErrorBanner error={moreError} />}
       {loaded === 0 ? (
-        <div className="empty-state" data-testid="soql-no-rows">
-          <h2>No rows</h2>
-          <p>Nothing in the org matches this query.</p>
-        </div>
+        <>
+          <div className="toolbar">{summary}</div>
+          <div className="empty-state" data-testid="soql-no-rows">
+            <h2>No rows</h2>
+            <p>Nothing in the org matches this query.</p>
+          </div>
+        </>
       ) : (
         <ResultsTable
           columns={result.columns}
@@ -366,6 +373,8 @@ function Results({
           loadingMore={loadingMore}
           onLoadMore={onLoadMore}
           onStatus={onStatus}
+          summary={summary}
+          actions={actions}
         />
       )}
     </section>

@@ -105,7 +105,12 @@ export function objectCandidates(objects: SObjectSummary[], prefix: string): Can
     (o) => o.name,
     prefix,
     MAX_CANDIDATES,
-  ).map((o) => ({ insert: o.name, label: o.name, detail: o.label, kind: "object" }));
+  ).map((o) => ({
+    insert: o.name,
+    label: o.name,
+    detail: o.label === o.name ? "" : o.label,
+    kind: "object",
+  }));
 }
 
 /** Fields of `describe`, plus its relationship names (which continue with a dot). */

@@ -28,6 +28,11 @@ export function cellValue(row: Row, column: string): JsonValue | undefined {
   return undefined;
 }
 
+/** `1 row`, `2,300 rows`. */
+export function rowsText(n: number): string {
+  return `${n.toLocaleString()} ${n === 1 ? "row" : "rows"}`;
+}
+
 /** A cell as text: strings as they are, empty as nothing, a subquery as its row count. */
 export function cellText(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return "";
