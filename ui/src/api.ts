@@ -3,6 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { CampaignOption } from "./bindings/CampaignOption";
+import type { Change } from "./bindings/Change";
+import type { ChatField } from "./bindings/ChatField";
 import type { ConnectRequest } from "./bindings/ConnectRequest";
 import type { ConsoleCheck } from "./bindings/ConsoleCheck";
 import type { Contact } from "./bindings/Contact";
@@ -15,10 +18,15 @@ import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { MappingDocument } from "./bindings/MappingDocument";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
 import type { QueryResult } from "./bindings/QueryResult";
+import type { Saved } from "./bindings/Saved";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
+import type { Validation } from "./bindings/Validation";
+import type { VersionedDocument } from "./bindings/VersionedDocument";
+import type { VersionSummary } from "./bindings/VersionSummary";
 
 /** Every command the Rust shell exposes: its arguments and its result. */
 export interface Commands {
@@ -43,6 +51,17 @@ export interface Commands {
   contacts_import: { args: Uint8Array; result: ImportReport };
   /** Opens one of the contact's own conversation URLs in the system browser. */
   contacts_open_conversation: { args: { email: string; url: string }; result: null };
+  // Mapping screen
+  mapping_current: { args: Record<string, never>; result: VersionedDocument };
+  mapping_version: { args: { version: number }; result: VersionedDocument };
+  mapping_save: { args: { document: MappingDocument; note: string | null }; result: Saved };
+  mapping_history: { args: Record<string, never>; result: VersionSummary[] };
+  mapping_diff: { args: { from: number; to: number }; result: Change[] };
+  mapping_revert: { args: { version: number }; result: Saved };
+  mapping_chat_fields: { args: Record<string, never>; result: ChatField[] };
+  mapping_describe: { args: { object: string; refresh: boolean }; result: SObjectDescribe };
+  mapping_validate: { args: { document: MappingDocument }; result: Validation };
+  mapping_campaigns: { args: Record<string, never>; result: CampaignOption[] };
   // SOQL
   /** The guard's verdict on the console's text; local, makes no call. */
   soql_check: { args: { text: string }; result: ConsoleCheck };
@@ -53,7 +72,6 @@ export interface Commands {
   soql_history: { args: Record<string, never>; result: HistoryEntry[] };
   soql_history_clear: { args: Record<string, never>; result: null };
   soql_objects: { args: Record<string, never>; result: DescribeGlobal };
-  soql_describe: { args: { object: string }; result: SObjectDescribe };
   /** The statements a sync of this inbox contact sends. */
   soql_preview: { args: { email: string }; result: ContactPreview };
 }
@@ -111,6 +129,17 @@ export const api = {
   contactsImport: (bytes: Uint8Array) => call("contacts_import", bytes),
   contactsOpenConversation: (email: string, url: string) =>
     call("contacts_open_conversation", { email, url }),
+  // Mapping screen
+  mappingCurrent: () => call("mapping_current", {}),
+  mappingVersion: (version: number) => call("mapping_version", { version }),
+  mappingSave: (document: MappingDocument, note: string | null) => call("mapping_save", { document, note }),
+  mappingHistory: () => call("mapping_history", {}),
+  mappingDiff: (from: number, to: number) => call("mapping_diff", { from, to }),
+  mappingRevert: (version: number) => call("mapping_revert", { version }),
+  mappingChatFields: () => call("mapping_chat_fields", {}),
+  mappingDescribe: (object: string, refresh = false) => call("mapping_describe", { object, refresh }),
+  mappingValidate: (document: MappingDocument) => call("mapping_validate", { document }),
+  mappingCampaigns: () => call("mapping_campaigns", {}),
   soqlCheck: (text: string) => call("soql_check", { text }),
   soqlRun: (text: string, maxRows: number) => call("soql_run", { text, maxRows }),
   soqlNextPage: (nextRecordsUrl: string, columns: string[]) =>
@@ -118,6 +147,5 @@ export const api = {
   soqlHistory: () => call("soql_history", {}),
   soqlHistoryClear: () => call("soql_history_clear", {}),
   soqlObjects: () => call("soql_objects", {}),
-  soqlDescribe: (object: string) => call("soql_describe", { object }),
   soqlPreview: (email: string) => call("soql_preview", { email }),
 };

@@ -7,3 +7,17 @@ export function formatDateTime(iso: string): string {
   if (Number.isNaN(t.getTime())) return iso;
   return t.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
+
+/**
+ * A compact timestamp for table cells: the time for today, the day this year, else the
+ * date with its year. The full form belongs in a tooltip.
+ */
+export function formatShortDateTime(iso: string, now: Date = new Date()): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  if (t.toDateString() === now.toDateString())
+    return t.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (t.getFullYear() === now.getFullYear())
+    return t.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  return t.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}

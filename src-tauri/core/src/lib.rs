@@ -13,6 +13,7 @@ pub mod routing;
 pub mod salesforce;
 pub mod soql;
 pub mod store;
+pub mod sync;
 pub mod webhook;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};

@@ -18,7 +18,9 @@
 //! ```
 //!
 //! From the command line: `leadbridge demo-org [--listen 127.0.0.1:PORT] [--seed N]
-//! [--auto-approve]` prints the base URL on its first line and serves until Ctrl-C / SIGTERM.
+//! [--auto-approve]` prints the base URL on its first line (flushed) and serves until Ctrl-C /
+//! SIGTERM. The default address is the fixed `127.0.0.1:8710`, so a login URL saved against
+//! the demo org keeps working across runs; `--listen 127.0.0.1:0` picks a free port.
 //!
 //! # Rust API
 //!
@@ -127,6 +129,13 @@
 //! `/__demo/duplicate-rule {"enabled"}`, `/__demo/assignment-rule {"enabled"}`,
 //! `/__demo/opportunity-edit {"user": Id or Username, "allowed"}`, `/__demo/reset {"data"}`.
 //!
+//! # Not served (answered 404 `NOT_FOUND`, or MALFORMED_QUERY for SOQL)
+//!
+//! Bulk API, SOSL, sObject Collections upsert, SOQL subqueries, aggregates and `GROUP BY`,
+//! `TYPEOF`, the `openid` scope (no `id_token`). Wording the demo org had to choose, because
+//! Salesforce documents only the status: 414 `URI_TOO_LONG` / 431, 410 `GONE`, Composite's
+//! over-limit 400 `LIMIT_EXCEEDED`. REST calls need a token with the `api` (or `full`) scope.
+//!
 //! API calls: every call under `/services/data/vXX.X` that passes the session and limit
 //! checks counts once (a Composite request once in all); `/services/data`, OAuth, identity
 //! and injected failures do not.
@@ -138,6 +147,7 @@ mod control;
 mod faults;
 mod ids;
 mod oauth;
+mod record;
 mod rest;
 mod schema;
 mod seed;

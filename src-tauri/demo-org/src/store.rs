@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::api::RecordError;
 use crate::ids;
@@ -14,7 +14,7 @@ use crate::time;
 use crate::validate::{self, Assignment, Op};
 
 /// A stored record: every field of its object, by API name, null when unset.
-pub type Record = Map<String, Value>;
+pub use crate::record::Record;
 
 /// Org-wide switches the control API can change.
 #[derive(Clone, Debug, Default)]
@@ -136,12 +136,12 @@ impl Org {
         let mut record = blank_record(object);
         for (k, v) in values {
             if let Some(f) = object.field(k) {
-                record.insert(f.name.to_string(), v);
+                record.insert(f.name, v);
             }
         }
         stamp_created(&mut record, &id, created, by);
         if object.has_owner() && record.get("OwnerId").is_none_or(Value::is_null) {
-            record.insert("OwnerId".into(), Value::from(by));
+            record.insert("OwnerId", Value::from(by));
         }
         derive_fields(object, &mut record);
         self.tables
@@ -154,8 +154,8 @@ impl Org {
     /// Sets CreatedById/LastModifiedById of a seed record (the first user creates itself).
     pub fn fix_created_by(&mut self, object: &ObjectDef, id: &str, by: &str) {
         if let Some(r) = self.tables.get_mut(object.name).and_then(|t| t.get_mut(id)) {
-            r.insert("CreatedById".into(), Value::from(by));
-            r.insert("LastModifiedById".into(), Value::from(by));
+            r.insert("CreatedById", Value::from(by));
+            r.insert("LastModifiedById", Value::from(by));
         }
     }
 
@@ -179,14 +179,14 @@ impl Org {
         }
         let mut record = blank_record(object);
         for (f, v) in values {
-            record.insert(f.name.to_string(), v);
+            record.insert(f.name, v);
         }
         self.check_object_rules(object, &record, None)?;
         consume_lock(ctx, None)?;
         let id = self.new_id(object);
         stamp_created(&mut record, &id, Utc::now(), ctx.user_id);
         if object.has_owner() && record.get("OwnerId").is_none_or(Value::is_null) {
-            record.insert("OwnerId".into(), Value::from(ctx.user_id));
+            record.insert("OwnerId", Value::from(ctx.user_id));
         }
         self.run_assignment_rules(object, &mut record, ctx);
         derive_fields(object, &mut record);
@@ -212,14 +212,14 @@ impl Org {
         validate::check_values(self, &mut values, Op::Update)?;
         let mut record = existing.clone();
         for (f, v) in values {
-            record.insert(f.name.to_string(), v);
+            record.insert(f.name, v);
         }
         self.check_object_rules(object, &record, Some(id))?;
         consume_lock(ctx, Some(id))?;
         let now = time::format_datetime(Utc::now());
-        record.insert("LastModifiedDate".into(), Value::from(now.clone()));
-        record.insert("SystemModstamp".into(), Value::from(now));
-        record.insert("LastModifiedById".into(), Value::from(ctx.user_id));
+        record.insert("LastModifiedDate", Value::from(now.clone()));
+        record.insert("SystemModstamp", Value::from(now));
+        record.insert("LastModifiedById", Value::from(ctx.user_id));
         self.run_assignment_rules(object, &mut record, ctx);
         derive_fields(object, &mut record);
         self.tables
@@ -248,8 +248,8 @@ impl Org {
     fn mark_deleted(&mut self, object: &ObjectDef, id: &str) {
         let now = time::format_datetime(Utc::now());
         if let Some(r) = self.tables.get_mut(object.name).and_then(|t| t.get_mut(id)) {
-            r.insert("IsDeleted".into(), Value::Bool(true));
-            r.insert("SystemModstamp".into(), Value::from(now));
+            r.insert("IsDeleted", Value::Bool(true));
+            r.insert("SystemModstamp", Value::from(now));
         }
         for rel in object
             .child_relationships
@@ -262,7 +262,7 @@ impl Org {
             let children: Vec<String> = self
                 .table(child)
                 .filter(|r| r.get(rel.field).and_then(Value::as_str) == Some(id))
-                .filter(|r| r.get("IsDeleted") != Some(&Value::Bool(true)))
+                .filter(|r| !r.is_deleted())
                 .filter_map(|r| r.get("Id").and_then(Value::as_str).map(str::to_string))
                 .collect();
             for c in children {
@@ -275,7 +275,7 @@ impl Org {
         let record = self.get(object, id).ok_or_else(|| {
             RecordError::new("NOT_FOUND", "The requested resource does not exist").status(404)
         })?;
-        if record.get("IsDeleted") == Some(&Value::Bool(true)) {
+        if record.is_deleted() {
             return Err(RecordError::new("ENTITY_IS_DELETED", "entity is deleted").status(404));
         }
         Ok(record)
@@ -291,7 +291,7 @@ impl Org {
     ) -> Result<(), RecordError> {
         let others = || {
             self.table(object)
-                .filter(move |r| r.get("IsDeleted") != Some(&Value::Bool(true)))
+                .filter(move |r| !r.is_deleted())
                 .filter(move |r| r.get("Id").and_then(Value::as_str) != self_id)
         };
         for f in object.fields.iter().filter(|f| f.unique) {
@@ -365,10 +365,7 @@ impl Org {
             && self.settings.lead_assignment_rule
             && !self.users.lead_intake.is_empty()
         {
-            record.insert(
-                "OwnerId".into(),
-                Value::from(self.users.lead_intake.clone()),
-            );
+            record.insert("OwnerId", Value::from(self.users.lead_intake.clone()));
         }
     }
 }
@@ -409,7 +406,7 @@ fn duplicates_detected(matches: &[&Record]) -> RecordError {
                 "additionalInformation": [],
                 "fieldDiffs": [],
                 "matchConfidence": 100.0,
-                "record": { "attributes": { "type": "Lead", "url": format!("/services/data/v66.0/sobjects/Lead/{}", id.as_str().unwrap_or_default()) }, "Id": id }
+                "record": { "attributes": { "type": "Lead", "url": format!("/services/data/v{}/sobjects/Lead/{}", crate::rest::LATEST_VERSION, id.as_str().unwrap_or_default()) }, "Id": id }
             })
         })
         .collect();
@@ -434,8 +431,8 @@ fn duplicates_detected(matches: &[&Record]) -> RecordError {
 }
 
 /// A record with every field present: null, false for checkboxes, picklist defaults.
-fn blank_record(object: &ObjectDef) -> Record {
-    let mut r = Map::with_capacity(object.fields.len());
+fn blank_record(object: &'static ObjectDef) -> Record {
+    let mut r = Record::new(object);
     for f in &object.fields {
         let v = if f.ftype == FieldType::Boolean {
             Value::Bool(false)
@@ -444,20 +441,20 @@ fn blank_record(object: &ObjectDef) -> Record {
         } else {
             Value::Null
         };
-        r.insert(f.name.to_string(), v);
+        r.insert(f.name, v);
     }
     r
 }
 
 fn stamp_created(record: &mut Record, id: &str, at: DateTime<Utc>, by: &str) {
     let t = time::format_datetime(at);
-    record.insert("Id".into(), Value::from(id));
-    record.insert("IsDeleted".into(), Value::Bool(false));
+    record.insert("Id", Value::from(id));
+    record.insert("IsDeleted", Value::Bool(false));
     for k in ["CreatedDate", "LastModifiedDate", "SystemModstamp"] {
-        record.insert(k.into(), Value::from(t.clone()));
+        record.insert(k, Value::from(t.clone()));
     }
-    record.insert("CreatedById".into(), Value::from(by));
-    record.insert("LastModifiedById".into(), Value::from(by));
+    record.insert("CreatedById", Value::from(by));
+    record.insert("LastModifiedById", Value::from(by));
 }
 
 /// Fields Salesforce computes: full names, Opportunity stage flags, campaign responses.
@@ -469,7 +466,7 @@ fn derive_fields(object: &ObjectDef, record: &mut Record) {
             .unwrap_or("");
         let last = record.get("LastName").and_then(Value::as_str).unwrap_or("");
         let name = format!("{first} {last}").trim().to_string();
-        record.insert("Name".into(), Value::from(name));
+        record.insert("Name", Value::from(name));
     }
     match object.name {
         "Opportunity" => {
@@ -480,19 +477,19 @@ fn derive_fields(object: &ObjectDef, record: &mut Record) {
                 .to_string();
             let (probability, closed, won, forecast) = stage_defaults(&stage);
             if record.get("Probability").is_none_or(Value::is_null) {
-                record.insert("Probability".into(), json!(probability));
+                record.insert("Probability", json!(probability));
             }
-            record.insert("IsClosed".into(), Value::Bool(closed));
-            record.insert("IsWon".into(), Value::Bool(won));
-            record.insert("ForecastCategoryName".into(), Value::from(forecast));
+            record.insert("IsClosed", Value::Bool(closed));
+            record.insert("IsWon", Value::Bool(won));
+            record.insert("ForecastCategoryName", Value::from(forecast));
         }
         "CampaignMember" => {
             let responded = record.get("Status").and_then(Value::as_str) == Some("Responded");
-            record.insert("HasResponded".into(), Value::Bool(responded));
+            record.insert("HasResponded", Value::Bool(responded));
         }
         "Task" => {
             let closed = record.get("Status").and_then(Value::as_str) == Some("Completed");
-            record.insert("IsClosed".into(), Value::Bool(closed));
+            record.insert("IsClosed", Value::Bool(closed));
         }
         _ => {}
     }

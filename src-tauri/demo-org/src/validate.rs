@@ -298,7 +298,7 @@ fn check_reference(org: &Org, field: &FieldDef, raw: &str) -> Result<String, Rec
     }
     let record = org
         .get(target, &id)
-        .filter(|r| r.get("IsDeleted") != Some(&Value::Bool(true)))
+        .filter(|r| !r.is_deleted())
         .ok_or_else(|| {
             RecordError::new("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")
                 .field(field.name)

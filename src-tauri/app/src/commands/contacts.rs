@@ -11,7 +11,10 @@ use tauri::State;
 use crate::state::AppState;
 
 #[tauri::command(async)]
-pub fn contacts_list(state: State<'_, AppState>, query: ContactQuery) -> Result<ContactPage, Error> {
+pub fn contacts_list(
+    state: State<'_, AppState>,
+    query: ContactQuery,
+) -> Result<ContactPage, Error> {
     store::list(&state.core()?.store, &query)
 }
 
@@ -43,7 +46,12 @@ pub fn contacts_open_conversation(
     let known = contact
         .conversation_url
         .iter()
-        .chain(contact.conversations.iter().filter_map(|c| c.conversation_url.as_ref()))
+        .chain(
+            contact
+                .conversations
+                .iter()
+                .filter_map(|c| c.conversation_url.as_ref()),
+        )
         .any(|u| *u == url);
     let web = url.starts_with("https://") || url.starts_with("http://");
     if !known || !web {

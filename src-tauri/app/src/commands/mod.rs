@@ -4,4 +4,5 @@
 pub mod connect;
 pub mod contacts;
 pub mod info;
+pub mod mapping;
 pub mod soql;

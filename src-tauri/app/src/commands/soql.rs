@@ -1,7 +1,7 @@
-//! The SOQL screen: live guard feedback, Run (recorded in the history), next pages, object and
-//! field completion from describe, and the app's own queries for a contact of the inbox.
+//! The SOQL screen: live guard feedback, Run (recorded in the history), next pages, the
+//! objects for completion (fields come from `mapping_describe`), and the app's own queries
+//! for a contact of the inbox.
 
-use leadbridge_core::salesforce::describe::SObjectDescribe;
 use leadbridge_core::salesforce::records::DescribeGlobal;
 use leadbridge_core::soql::history::{self, HistoryEntry};
 use leadbridge_core::soql::{self, ConsoleCheck, ContactPreview, QueryResult};
@@ -51,16 +51,6 @@ pub fn soql_history_clear(state: State<'_, AppState>) -> Result<(), Error> {
 #[tauri::command]
 pub async fn soql_objects(state: State<'_, AppState>) -> Result<DescribeGlobal, Error> {
     state.core()?.client()?.describe_global().await
-}
-
-/// One object's fields (from the profile's describe cache when present), for field completion.
-#[tauri::command]
-pub async fn soql_describe(
-    state: State<'_, AppState>,
-    object: String,
-) -> Result<SObjectDescribe, Error> {
-    let described = state.core()?.client()?.describe(&object).await?;
-    Ok(SObjectDescribe::clone(&described))
 }
 
 /// The statements a sync of this inbox contact sends.

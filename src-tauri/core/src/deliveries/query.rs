@@ -1,6 +1,19 @@
-//! Listing the log: filters, order, windows, counts. The UI's virtual table asks for ~100-row
-//! windows at any offset; each filter column has an index ending in (created_at, id), so a
-//! window is an index walk to the offset plus one row lookup per row shown.
+//! Listing the log: filters, order, windows, counts.
+//!
+//! The UI's virtual table asks for ~100-row windows at any offset. Without a search, a window is
+//! a walk of the index of its sort order (every index ends in created_at, id and carries the
+//! filter columns, so filters are checked inside the index) plus one row lookup per row shown.
+//!
+//! A search goes through the full-text index, and how depends on its size:
+//! - search alone, newest/oldest first: the full-text index streams matches in id order, which
+//!   is creation order (`begin_delivery` keeps `created_at` from running backwards);
+//! - a narrow search (fewer than [`NARROW_SEARCH`] matches): read every match, filter, sort;
+//! - a broad search with a filter matching many rows: stream matches in id order, checking the
+//!   filter on each row, until the window is full;
+//! - a broad search with a filter matching fewer rows: collect the ids the filter matches (from
+//!   an index alone) and stream matches in id order, keeping those in the set;
+//! - other sorts, and counts: walk the filter's or sort's index and check each row against the
+//!   set of matches.
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
@@ -16,19 +29,30 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub const MAX_PAGE_SIZE: u32 = 1000;
 /// Longest free-text search accepted, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;
+/// A search with fewer matches than this is read whole (each match costs one row lookup).
+/// Tests use small thresholds so a few thousand rows exercise every plan.
+const NARROW_SEARCH: i64 = if cfg!(test) { 50 } else { 5_000 };
+/// Filters matching at least this many rows are dense enough to check while streaming a broad
+/// search's matches: a window fills after a few thousand matches at most.
+const DENSE_FILTER: i64 = if cfg!(test) { 500 } else { 50_000 };
 
-/// A WHERE clause and its parameters.
+/// A WHERE clause (without the search) and its parameters.
 struct Filter {
     clauses: Vec<String>,
     params: Vec<Value>,
 }
 
 impl Filter {
-    fn sql(&self) -> String {
+    fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// The clauses joined by AND after `keyword` (`WHERE` or `AND`); empty without clauses.
+    fn sql(&self, keyword: &str) -> String {
         if self.clauses.is_empty() {
             String::new()
         } else {
-            format!(" WHERE {}", self.clauses.join(" AND "))
+            format!(" {keyword} {}", self.clauses.join(" AND "))
         }
     }
 
@@ -42,7 +66,13 @@ impl Filter {
     }
 }
 
-fn filter(q: &DeliveryQuery) -> Result<Filter> {
+/// A query's filters and its full-text expression.
+pub(super) struct Parsed {
+    filter: Filter,
+    search: Option<String>,
+}
+
+pub(super) fn parse(q: &DeliveryQuery) -> Result<Parsed> {
     let mut f = Filter {
         clauses: Vec::new(),
         params: Vec::new(),
@@ -99,21 +129,18 @@ fn filter(q: &DeliveryQuery) -> Result<Filter> {
         f.clauses.push("created_at < ?".into());
         f.params.push(Value::Integer(to_ms(to)));
     }
-    if let Some(search) = &q.search {
-        if let Some(expr) = match_expression(search)? {
-            f.clauses.push(
-                "id IN (SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?)".into(),
-            );
-            f.params.push(Value::Text(expr));
-        }
-    }
-    Ok(f)
+    let search = match &q.search {
+        Some(text) => match_expression(text)?,
+        None => None,
+    };
+    Ok(Parsed { filter: f, search })
 }
 
 /// Turns what a person typed into an FTS5 query: every word must start a word of the email,
 /// contact name or company. `Jane.Doe@acm` → `"jane"* AND "doe"* AND "acm"*`. Words are split
 /// where the index splits them (anything not a letter or digit), so the quotes never need
-/// escaping. Text with no letters or digits filters nothing.
+/// escaping. A one-character word must match a whole word (a one-letter prefix matches nearly
+/// everything and helps nobody). Text with no letters or digits filters nothing.
 pub(crate) fn match_expression(search: &str) -> Result<Option<String>> {
     if search.chars().count() > MAX_SEARCH_CHARS {
         return Err(Error::invalid_input(format!(
@@ -124,19 +151,30 @@ pub(crate) fn match_expression(search: &str) -> Result<Option<String>> {
     let words: Vec<String> = search
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .map(|w| {
+            let w = w.to_lowercase();
+            if w.chars().count() == 1 {
+                format!("\"{w}\"")
+            } else {
+                format!("\"{w}\"*")
+            }
+        })
         .collect();
     Ok((!words.is_empty()).then(|| words.join(" AND ")))
+}
+
+fn descending(q: &DeliveryQuery) -> bool {
+    q.descending.unwrap_or(true)
+}
+
+fn sorts_by_creation(q: &DeliveryQuery) -> bool {
+    q.sort.unwrap_or(SortField::CreatedAt) == SortField::CreatedAt
 }
 
 /// ORDER BY for the query; ties go by creation time then id, in the same direction, which is
 /// exactly the order of the matching index (walked forwards or backwards).
 fn order_sql(q: &DeliveryQuery, table: &str) -> String {
-    let dir = if q.descending.unwrap_or(true) {
-        "DESC"
-    } else {
-        "ASC"
-    };
+    let dir = if descending(q) { "DESC" } else { "ASC" };
     let lead = match q.sort.unwrap_or(SortField::CreatedAt) {
         SortField::CreatedAt => None,
         SortField::Status => Some("status"),
@@ -152,9 +190,188 @@ fn order_sql(q: &DeliveryQuery, table: &str) -> String {
     format!(" ORDER BY {}", keys.join(", "))
 }
 
+/// How a query with a search is answered (see the module comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// No search: walk the sort order's index.
+    Plain,
+    /// Search alone: the full-text index in id (= creation) order.
+    SearchStream,
+    /// Few matches: look each up, filter, sort.
+    SearchNarrow,
+    /// Many matches, filter matching many rows: matches in id order, filter checked per row.
+    SearchDense,
+    /// Many matches, filter matching fewer rows: matches in id order, kept if in the filter's id set.
+    SearchFilterSet,
+    /// Other sorts and counts: the sort or filter index, each row probed in the set of matches.
+    SearchProbe,
+}
+
+/// `count(*)` of a query that stops at `cap` rows: cheap, and enough to pick a plan.
+fn capped_count(conn: &Connection, sql: &str, mut params: Vec<Value>, cap: i64) -> Result<i64> {
+    params.push(Value::Integer(cap));
+    Ok(conn
+        .prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT ?)"))?
+        .query_row(params_from_iter(params), |r| r.get(0))?)
+}
+
+pub(super) fn shape(
+    conn: &Connection,
+    q: &DeliveryQuery,
+    p: &Parsed,
+    counting: bool,
+) -> Result<Shape> {
+    let Some(expr) = &p.search else {
+        return Ok(Shape::Plain);
+    };
+    if p.filter.is_empty() && (counting || sorts_by_creation(q)) {
+        return Ok(Shape::SearchStream);
+    }
+    let matches = capped_count(
+        conn,
+        "SELECT 1 FROM deliveries_fts WHERE deliveries_fts MATCH ?",
+        vec![Value::Text(expr.clone())],
+        NARROW_SEARCH,
+    )?;
+    if matches < NARROW_SEARCH {
+        return Ok(Shape::SearchNarrow);
+    }
+    if !counting && sorts_by_creation(q) {
+        let hits = capped_count(
+            conn,
+            &format!("SELECT 1 FROM deliveries{}", p.filter.sql("WHERE")),
+            p.filter.params.clone(),
+            DENSE_FILTER,
+        )?;
+        return Ok(if hits >= DENSE_FILTER {
+            Shape::SearchDense
+        } else {
+            Shape::SearchFilterSet
+        });
+    }
+    Ok(Shape::SearchProbe)
+}
+
+/// The SQL selecting the matching ids (in order when `ordered`; without LIMIT/OFFSET) and its
+/// parameters.
+fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (String, Vec<Value>) {
+    let f = &p.filter;
+    let expr = || Value::Text(p.search.clone().unwrap_or_default());
+    let dir = if descending(q) { "DESC" } else { "ASC" };
+    let order = |table: &str| {
+        if ordered {
+            order_sql(q, table)
+        } else {
+            String::new()
+        }
+    };
+    let rowid_order = |table: &str| {
+        if ordered {
+            format!(" ORDER BY {table}rowid {dir}")
+        } else {
+            String::new()
+        }
+    };
+    match shape {
+        Shape::Plain => (
+            format!("SELECT id FROM deliveries{}{}", f.sql("WHERE"), order("")),
+            f.params.clone(),
+        ),
+        Shape::SearchStream => (
+            format!(
+                "SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?{}",
+                rowid_order("")
+            ),
+            vec![expr()],
+        ),
+        // CROSS JOIN keeps the full-text index as the outer loop.
+        Shape::SearchNarrow | Shape::SearchDense => {
+            let order = if shape == Shape::SearchNarrow {
+                order("d.")
+            } else {
+                rowid_order("f.")
+            };
+            let mut params = vec![expr()];
+            params.extend(f.params.iter().cloned());
+            (
+                format!(
+                    "SELECT d.id FROM deliveries_fts f CROSS JOIN deliveries d ON d.id = f.rowid \
+                     WHERE f.deliveries_fts MATCH ?{}{order}",
+                    f.sql("AND")
+                ),
+                params,
+            )
+        }
+        // `+rowid` keeps FTS5 from seeking once per id of the set: the set is only probed.
+        Shape::SearchFilterSet => {
+            let mut params = vec![expr()];
+            params.extend(f.params.iter().cloned());
+            (
+                format!(
+                    "SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ? \
+                     AND +rowid IN (SELECT id FROM deliveries{}){}",
+                    f.sql("WHERE"),
+                    rowid_order("")
+                ),
+                params,
+            )
+        }
+        // `+id` keeps SQLite from driving the query by the match list: the sort or filter index
+        // drives, and each row is checked against the (materialised) set of matches.
+        Shape::SearchProbe => {
+            let mut params = f.params.clone();
+            params.push(expr());
+            (
+                format!(
+                    "SELECT id FROM deliveries WHERE {}+id IN \
+                     (SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?){}",
+                    if f.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} AND ", f.clauses.join(" AND "))
+                    },
+                    order("")
+                ),
+                params,
+            )
+        }
+    }
+}
+
 fn offset(q: &DeliveryQuery) -> Result<i64> {
     i64::try_from(q.offset.unwrap_or(0))
         .map_err(|_| Error::invalid_input("the offset is too large").field("offset"))
+}
+
+/// Visits the ids of the query's window (`limit` None: every match) in order.
+fn each_id(
+    conn: &Connection,
+    q: &DeliveryQuery,
+    limit: Option<i64>,
+    mut visit: impl FnMut(DeliveryId) -> Result<()>,
+) -> Result<u64> {
+    let p = parse(q)?;
+    let offset = offset(q)?;
+    let shape = shape(conn, q, &p, false)?;
+    let (sql, mut params) = ids_sql(q, &p, shape, true);
+    params.push(Value::Integer(limit.unwrap_or(-1)));
+    params.push(Value::Integer(offset));
+    let mut stmt = conn.prepare_cached(&format!("{sql} LIMIT ? OFFSET ?"))?;
+    let mut rows = stmt.query(params_from_iter(params))?;
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        visit(DeliveryId(row.get(0)?))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn fetch(conn: &Connection, id: DeliveryId) -> Result<Delivery> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries d WHERE d.id = ?1"
+        ))?
+        .query_row([id.0], delivery_from_row)?)
 }
 
 /// One window of the log, for the UI's table. `limit` defaults to 100, at most 1000.
@@ -166,28 +383,21 @@ pub fn list(conn: &Connection, q: &DeliveryQuery) -> Result<DeliveryPage> {
         ))
         .field("limit"));
     }
-    let f = filter(q)?;
-    let offset = offset(q)?;
-    // The inner query finds the window's ids from an index alone; only those rows are read.
-    let sql = format!(
-        "SELECT {DELIVERY_COLUMNS} FROM (SELECT id FROM deliveries{}{} LIMIT ? OFFSET ?) AS page \
-         JOIN deliveries d ON d.id = page.id{}",
-        f.sql(),
-        order_sql(q, ""),
-        order_sql(q, "d."),
-    );
-    let mut params = f.params;
-    // One extra row says whether there is more.
-    params.push(Value::Integer(i64::from(limit) + 1));
-    params.push(Value::Integer(offset));
-    let mut rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(params), delivery_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
+    // The window's ids come from an index alone; only those rows are read. One extra id says
+    // whether there is more.
+    let mut ids = Vec::with_capacity(limit as usize + 1);
+    each_id(conn, q, Some(i64::from(limit) + 1), |id| {
+        ids.push(id);
+        Ok(())
+    })?;
+    let has_more = ids.len() > limit as usize;
+    ids.truncate(limit as usize);
+    let rows = ids
+        .into_iter()
+        .map(|id| fetch(conn, id))
+        .collect::<Result<Vec<_>>>()?;
     Ok(DeliveryPage {
-        offset: offset as u64,
+        offset: offset(q)? as u64,
         rows,
         has_more,
     })
@@ -195,10 +405,13 @@ pub fn list(conn: &Connection, q: &DeliveryQuery) -> Result<DeliveryPage> {
 
 /// How many deliveries match the filters (sort, offset and limit are ignored).
 pub fn count(conn: &Connection, q: &DeliveryQuery) -> Result<u64> {
-    let f = filter(q)?;
+    let p = parse(q)?;
+    let shape = shape(conn, q, &p, true)?;
+    let (sql, params) = ids_sql(q, &p, shape, false);
+    let sql = format!("SELECT count(*) FROM ({sql})");
     let n: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM deliveries{}", f.sql()))?
-        .query_row(params_from_iter(f.params), |r| r.get(0))?;
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(params), |r| r.get(0))?;
     Ok(n as u64)
 }
 
@@ -209,54 +422,38 @@ pub fn for_each(
     q: &DeliveryQuery,
     mut visit: impl FnMut(Delivery) -> Result<()>,
 ) -> Result<u64> {
-    let f = filter(q)?;
-    let sql = format!(
-        "SELECT {DELIVERY_COLUMNS} FROM deliveries d{}{} LIMIT ? OFFSET ?",
-        f.sql(),
-        order_sql(q, "d."),
-    );
-    let mut params = f.params;
-    params.push(Value::Integer(q.limit.map(i64::from).unwrap_or(-1)));
-    params.push(Value::Integer(offset(q)?));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(params))?;
-    let mut n = 0;
-    while let Some(row) = rows.next()? {
-        visit(delivery_from_row(row)?)?;
-        n += 1;
-    }
-    Ok(n)
+    each_id(conn, q, q.limit.map(i64::from), |id| {
+        visit(fetch(conn, id)?)
+    })
 }
 
 /// The ids of every matching delivery, in order (for "retry all failed", "resolve all shown").
 pub fn ids(conn: &Connection, q: &DeliveryQuery) -> Result<Vec<DeliveryId>> {
-    let f = filter(q)?;
-    let sql = format!(
-        "SELECT id FROM deliveries{}{} LIMIT ? OFFSET ?",
-        f.sql(),
-        order_sql(q, ""),
-    );
-    let mut params = f.params;
-    params.push(Value::Integer(q.limit.map(i64::from).unwrap_or(-1)));
-    params.push(Value::Integer(offset(q)?));
-    let ids = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(params), |r| r.get(0).map(DeliveryId))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut ids = Vec::new();
+    each_id(conn, q, q.limit.map(i64::from), |id| {
+        ids.push(id);
+        Ok(())
+    })?;
     Ok(ids)
 }
 
 /// The error codes among the matching deliveries, most frequent first (for the filter menu).
 pub fn error_codes(conn: &Connection, q: &DeliveryQuery) -> Result<Vec<ErrorCodeCount>> {
-    let mut f = filter(q)?;
-    f.clauses.push("error_code IS NOT NULL".into());
+    let mut p = parse(q)?;
+    p.filter.clauses.push("error_code IS NOT NULL".into());
+    if let Some(expr) = p.search.take() {
+        p.filter
+            .clauses
+            .push("+id IN (SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?)".into());
+        p.filter.params.push(Value::Text(expr));
+    }
     let sql = format!(
         "SELECT error_code, count(*) AS n FROM deliveries{} GROUP BY error_code ORDER BY n DESC, error_code",
-        f.sql()
+        p.filter.sql("WHERE")
     );
     let codes = conn
         .prepare_cached(&sql)?
-        .query_map(params_from_iter(f.params), |r| {
+        .query_map(params_from_iter(p.filter.params), |r| {
             Ok(ErrorCodeCount {
                 code: r.get(0)?,
                 count: r.get::<_, i64>(1)? as u64,
@@ -278,7 +475,8 @@ mod tests {
         );
         assert_eq!(
             match_expression("o'brien").unwrap().as_deref(),
-            Some("\"o\"* AND \"brien\"*")
+            Some("\"o\" AND \"brien\"*"),
+            "a one-letter word matches whole words only"
         );
         assert_eq!(match_expression(" @@ \"* ").unwrap(), None);
         let e = match_expression(&"x".repeat(MAX_SEARCH_CHARS + 1)).unwrap_err();

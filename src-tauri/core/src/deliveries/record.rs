@@ -21,18 +21,27 @@ use super::redact::{clean_body, redact_path};
 use super::time::to_ms;
 use crate::{Error, ErrorCode, Result};
 
-/// Runs `f` inside a savepoint: all of its writes land or none do. Works both on its own (the
-/// savepoint is the transaction) and inside a caller's transaction.
+/// Runs `f` so that all of its writes land or none do. On its own it takes the write lock up
+/// front (`BEGIN IMMEDIATE`): a read-then-write here can never meet another process's commit in
+/// between. Inside a caller's transaction it nests as a savepoint.
 pub(crate) fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    conn.execute_batch("SAVEPOINT deliveries_write")?;
+    let (begin, commit, rollback) = if conn.is_autocommit() {
+        ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+    } else {
+        (
+            "SAVEPOINT deliveries_write",
+            "RELEASE deliveries_write",
+            "ROLLBACK TO deliveries_write; RELEASE deliveries_write",
+        )
+    };
+    conn.execute_batch(begin)?;
     let out = f().and_then(|v| {
-        conn.execute_batch("RELEASE deliveries_write")?;
+        conn.execute_batch(commit)?;
         Ok(v)
     });
     if out.is_err() {
-        // Undo and close the savepoint; the original error is what the caller needs to see.
-        if let Err(e) = conn.execute_batch("ROLLBACK TO deliveries_write; RELEASE deliveries_write")
-        {
+        // Undo; the original error is what the caller needs to see.
+        if let Err(e) = conn.execute_batch(rollback) {
             tracing::error!(error = %e, "rolling back a delivery-log write failed");
         }
     }
@@ -62,7 +71,8 @@ pub fn begin_batch(
     Ok(BatchId(conn.last_insert_rowid()))
 }
 
-/// Logs a delivery as `pending` before anything is sent for it.
+/// Logs a delivery as `pending` before anything is sent for it. Its `created_at` is `now`, or
+/// the latest `created_at` already logged if the clock went backwards.
 ///
 /// A retry (`trigger: retry`, `retry_of: Some(id)`) must name a `failed` delivery that no other
 /// retry is working on; the database enforces the second rule too, so two processes cannot both
@@ -105,6 +115,13 @@ pub fn begin_delivery(
         if let Some(original) = new.retry_of {
             check_retryable(conn, original)?;
         }
+        // The log's clock never runs backwards (a wall clock stepped back by NTP or by hand is
+        // held at the last time logged), so id order is creation order and search results can
+        // stream from the full-text index in id order.
+        let last: Option<i64> = conn
+            .prepare_cached("SELECT max(created_at) FROM deliveries")?
+            .query_row([], |r| r.get(0))?;
+        let created = last.map_or(to_ms(now), |last| last.max(to_ms(now)));
         conn.prepare_cached(
             "INSERT INTO deliveries (batch_id, trigger, retry_of, email, email_key, contact_name, company,
                 object, action, status, salesforce_id, owner_id, owner_reason, payload, attempts,
@@ -125,7 +142,7 @@ pub fn begin_delivery(
             opt_text(&new.owner_id),
             opt_text(&new.owner_reason),
             payload,
-            to_ms(now),
+            created,
         ])?;
         Ok(DeliveryId(conn.last_insert_rowid()))
     })

@@ -548,8 +548,9 @@ fn seed(store: &Store, n: usize) -> Vec<Delivery> {
                 } else {
                     format!("{first}.{last}{i}@{domain}")
                 };
-                // Several deliveries share a millisecond so the id tie-break matters.
-                let created = t0() + Duration::minutes(rng.next(60 * 24 * 30) as i64);
+                // Time moves forward (as begin_delivery keeps it); groups of three deliveries share
+                // a millisecond so the id tie-break matters.
+                let created = t0() + Duration::minutes((i / 3) as i64 * 40);
                 let object = [
                     DeliveryObject::Lead,
                     DeliveryObject::Lead,
@@ -648,9 +649,16 @@ fn expected(rows: &[Delivery], q: &DeliveryQuery) -> Vec<DeliveryId> {
             let mut have = words(&d.email);
             have.extend(words(d.contact_name.as_deref().unwrap_or("")));
             have.extend(words(d.company.as_deref().unwrap_or("")));
-            search
-                .iter()
-                .all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+            // A one-letter word matches whole words only.
+            search.iter().all(|w| {
+                have.iter().any(|h| {
+                    if w.chars().count() == 1 {
+                        h == w
+                    } else {
+                        h.starts_with(w.as_str())
+                    }
+                })
+            })
         })
         .collect();
     let key = |d: &Delivery| -> String {
@@ -766,6 +774,76 @@ fn filters_sorts_and_pages_match_the_model() {
             ..Default::default()
         },
     ];
+    // Searches combined with filters and sorts, one per plan (thresholds are small in tests).
+    use super::query::{parse, shape, Shape};
+    let planned = [
+        (
+            DeliveryQuery {
+                search: Some("acme".into()),
+                ..Default::default()
+            },
+            Shape::SearchStream,
+        ),
+        (
+            DeliveryQuery {
+                search: Some("acme".into()),
+                object: vec![DeliveryObject::Lead],
+                ..Default::default()
+            },
+            Shape::SearchDense,
+        ),
+        (
+            DeliveryQuery {
+                search: Some("acme".into()),
+                error_code: Some("UNABLE_TO_LOCK_ROW".into()),
+                ..Default::default()
+            },
+            Shape::SearchFilterSet,
+        ),
+        (
+            DeliveryQuery {
+                search: Some("acme".into()),
+                status: vec![DeliveryStatus::Skipped],
+                created_from: Some(t0() + Duration::days(3)),
+                descending: Some(false),
+                ..Default::default()
+            },
+            Shape::SearchFilterSet,
+        ),
+        (
+            DeliveryQuery {
+                search: Some("acme".into()),
+                sort: Some(SortField::Email),
+                descending: Some(false),
+                ..Default::default()
+            },
+            Shape::SearchProbe,
+        ),
+        (
+            DeliveryQuery {
+                search: Some("maria garcia1".into()),
+                status: vec![DeliveryStatus::Succeeded],
+                ..Default::default()
+            },
+            Shape::SearchNarrow,
+        ),
+        (
+            DeliveryQuery {
+                search: Some("maria garcia1".into()),
+                sort: Some(SortField::Status),
+                ..Default::default()
+            },
+            Shape::SearchNarrow,
+        ),
+    ];
+    for (q, want) in &planned {
+        let p = parse(q).unwrap();
+        assert_eq!(shape(&store.conn(), q, &p, false).unwrap(), *want, "{q:?}");
+    }
+    let queries: Vec<DeliveryQuery> = queries
+        .into_iter()
+        .chain(planned.into_iter().map(|(q, _)| q))
+        .collect();
     for q in queries {
         let want = expected(&rows, &q);
         assert_eq!(
@@ -936,15 +1014,20 @@ fn retention_prunes_old_finished_deliveries_but_keeps_failures() {
     {
         let conn = store.conn();
         let batch = begin_batch(&conn, DeliveryTrigger::Manual, old).unwrap();
-        for status in [
-            "succeeded",
-            "skipped",
-            "resolved",
-            "failed",
-            "pending",
-            "in_flight",
-        ] {
-            for (when, label) in [(old, "old"), (recent, "recent")] {
+        // A failure resolved recently is kept until the retention passes from its resolution.
+        let late = begin_delivery(&conn, &lead(batch, "late@x.com"), old).unwrap();
+        finish_delivery(&conn, late, &failure("E", "m"), old).unwrap();
+        keep.push(late);
+        // The log's clock only moves forward: everything old first, then everything recent.
+        for (when, label) in [(old, "old"), (recent, "recent")] {
+            for status in [
+                "succeeded",
+                "skipped",
+                "resolved",
+                "failed",
+                "pending",
+                "in_flight",
+            ] {
                 let id = begin_delivery(
                     &conn,
                     &lead(batch, &format!("{status}-{label}@x.com")),
@@ -990,11 +1073,7 @@ fn retention_prunes_old_finished_deliveries_but_keeps_failures() {
                 }
             }
         }
-        // A failure resolved recently is kept until the retention passes from its resolution.
-        let late = begin_delivery(&conn, &lead(batch, "late@x.com"), old).unwrap();
-        finish_delivery(&conn, late, &failure("E", "m"), old).unwrap();
         mark_resolved(&conn, &[late], recent).unwrap();
-        keep.push(late);
     }
     let chart_before = stats(
         &store.conn(),
@@ -1144,4 +1223,38 @@ fn types_serialize_camel_case_with_rfc3339_times() {
     assert_eq!(v["delivery"]["error"]["salesforceCode"], "E");
     assert_eq!(v["delivery"]["id"], id.0);
     assert_eq!(v["retriedBy"], json!([]));
+}
+
+#[test]
+fn the_log_clock_never_runs_backwards() {
+    let (_dir, store) = open();
+    let conn = store.conn();
+    let batch = begin_batch(&conn, DeliveryTrigger::Manual, t0()).unwrap();
+    let first =
+        begin_delivery(&conn, &lead(batch, "a@x.com"), t0() + Duration::minutes(10)).unwrap();
+    // The wall clock stepped back five minutes.
+    let second =
+        begin_delivery(&conn, &lead(batch, "b@x.com"), t0() + Duration::minutes(5)).unwrap();
+    let third =
+        begin_delivery(&conn, &lead(batch, "c@x.com"), t0() + Duration::minutes(11)).unwrap();
+    let at = |id| get(&conn, id).unwrap().delivery.created_at;
+    assert_eq!(at(first), t0() + Duration::minutes(10));
+    assert_eq!(
+        at(second),
+        t0() + Duration::minutes(10),
+        "held at the last time logged"
+    );
+    assert_eq!(at(third), t0() + Duration::minutes(11));
+    // So newest-first by time is newest-first by id, with or without a search.
+    let newest = ids(&conn, &DeliveryQuery::default()).unwrap();
+    assert_eq!(newest, vec![third, second, first]);
+    let searched = ids(
+        &conn,
+        &DeliveryQuery {
+            search: Some("x.com".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(searched, newest);
 }

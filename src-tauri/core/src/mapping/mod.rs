@@ -6,12 +6,14 @@
 //! - [`codec`]: `export` (canonical text) and `import` (refuses bad files naming line and path).
 //! - [`versions`]: `MappingStore` (current, save, history, get, diff, revert).
 //! - [`checks`] (no org), [`org`] (against describe) and [`validate`] combining them.
+//! - [`live`]: validation against the connected org's describes, and its Campaigns.
 
 pub mod checks;
 pub mod codec;
 pub mod diff;
 pub mod document;
 pub mod json_index;
+pub mod live;
 pub mod org;
 pub mod problem;
 pub mod sources;
@@ -20,6 +22,7 @@ pub mod versions;
 pub use codec::{export, import, parse, ParsedDocument};
 pub use diff::{diff, Change};
 pub use document::{MappedObject, MappingDocument, MappingRow, MinimumScore};
+pub use live::{list_campaigns, validate_live, CampaignOption, OrgDescribes, Validation};
 pub use org::{DescribeDir, DescribeSource};
 pub use problem::{Problem, ProblemCode, Severity};
 pub use sources::ChatFields;

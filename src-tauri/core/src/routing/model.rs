@@ -1,6 +1,6 @@
 //! The routing configuration, as the admin edits it and as the mapping document stores it
 //! (PRODUCT.md pipeline steps 5 and 6; seed 002 "Lead Owner", "User Mapping" and "Account
-//! Ownership Rules"). Types only: the owner resolution itself belongs to the sync engine.
+//! Ownership Rules"). Types only: the resolution is in `super::resolve`.
 //!
 //! Every struct refuses unknown keys when read from JSON, so a misspelt setting in an imported
 //! document is an error instead of a silently dropped value.

@@ -342,7 +342,7 @@ async fn revoke(
 }
 
 /// The user record of a session, as JSON.
-fn user_record(shared: &Shared, user_id: &str) -> Option<serde_json::Map<String, Value>> {
+fn user_record(shared: &Shared, user_id: &str) -> Option<crate::store::Record> {
     let engine = lock(&shared.engine);
     let user = Schema::get().object("User")?;
     engine.org.get(user, user_id).cloned()

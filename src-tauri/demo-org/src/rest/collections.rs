@@ -325,7 +325,7 @@ fn retrieve(engine: &Engine, call: &Call, type_name: &str, query: &str) -> ApiRe
         .map(|raw| {
             ids::to_18(raw)
                 .and_then(|id| engine.org.get(object, &id))
-                .filter(|r| r.get("IsDeleted") != Some(&Value::Bool(true)))
+                .filter(|r| !r.is_deleted())
                 .map_or(Value::Null, |r| {
                     record_json(object, r, &call.version, Some(&only))
                 })

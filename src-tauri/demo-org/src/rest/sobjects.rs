@@ -9,7 +9,7 @@ use crate::api::{record_errors_response, ApiResponse, RecordError};
 use crate::ids;
 use crate::schema::{self, FieldType, ObjectAccess, ObjectDef, Schema};
 use crate::state::Engine;
-use crate::store::{Org, WriteCtx};
+use crate::store::{Org, Record, WriteCtx};
 use crate::validate;
 
 pub fn route(
@@ -163,7 +163,7 @@ fn path_id(object: &ObjectDef, raw: &str) -> Result<String, ApiResponse> {
 /// A record as `GET /sobjects/X/id` returns it: `attributes`, then fields.
 pub fn record_json(
     object: &ObjectDef,
-    record: &Map<String, Value>,
+    record: &Record,
     version: &str,
     only: Option<&[&'static str]>,
 ) -> Value {
@@ -213,13 +213,9 @@ fn requested_fields(
     Ok(Some(out))
 }
 
-fn live<'a>(
-    org: &'a Org,
-    object: &ObjectDef,
-    id: &str,
-) -> Result<&'a Map<String, Value>, ApiResponse> {
+fn live<'a>(org: &'a Org, object: &ObjectDef, id: &str) -> Result<&'a Record, ApiResponse> {
     let r = org.get(object, id).ok_or_else(ApiResponse::not_found)?;
-    if r.get("IsDeleted") == Some(&Value::Bool(true)) {
+    if r.is_deleted() {
         return Err(ApiResponse::error(
             404,
             "ENTITY_IS_DELETED",
@@ -283,7 +279,7 @@ fn matching_ids(
     value: &str,
 ) -> Vec<String> {
     org.table(object)
-        .filter(|r| r.get("IsDeleted") != Some(&Value::Bool(true)))
+        .filter(|r| !r.is_deleted())
         .filter(|r| match r.get(field) {
             Some(Value::String(s)) if ftype.is_text() => s.eq_ignore_ascii_case(value),
             Some(Value::String(s)) => s == value,

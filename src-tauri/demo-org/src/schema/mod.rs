@@ -168,9 +168,17 @@ pub struct ObjectDef {
 impl ObjectDef {
     /// Looks a field up by name, case-insensitively as Salesforce does.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
-        self.fields
-            .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(name))
+        self.position(name).map(|i| &self.fields[i])
+    }
+
+    /// The position of a field in `fields` (and in stored records): an exact match first,
+    /// since internal lookups use canonical names, then case-insensitively.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name).or_else(|| {
+            self.fields
+                .iter()
+                .position(|f| f.name.eq_ignore_ascii_case(name))
+        })
     }
 
     /// Looks a reference field up by its relationship name (`Owner`, `SDR__r`).

@@ -25,8 +25,12 @@ pub struct QueryResult {
 /// A path resolved against the schema: the reference fields it walks, then the field.
 #[derive(Clone, Debug)]
 struct RPath {
+    /// Reference fields walked, each with the object it leads to.
     steps: Vec<(&'static FieldDef, &'static ObjectDef)>,
     field: &'static FieldDef,
+    /// For each step, (object owning the reference field, its position), then the same for
+    /// the final field: positional reads on the filter and sort hot paths.
+    positions: Vec<(&'static ObjectDef, usize)>,
 }
 
 /// A comparison value in the type of the field it is compared with.
@@ -154,7 +158,7 @@ pub fn run(
 
     let mut rows: Vec<&Record> = org
         .table(object)
-        .filter(|r| all_rows || r.get("IsDeleted") != Some(&Value::Bool(true)))
+        .filter(|r| all_rows || !r.is_deleted())
         .filter(|r| filter.as_ref().is_none_or(|c| matches(org, r, c)))
         .collect();
     if !order.is_empty() {
@@ -238,6 +242,7 @@ fn resolve(base: &'static ObjectDef, path: &Path) -> Result<RPath, SoqlError> {
     };
     let mut obj = base;
     let mut steps = Vec::new();
+    let mut positions = Vec::new();
     for rel in rels {
         let f = obj.relationship(rel).ok_or_else(|| {
             SoqlError::at(
@@ -252,6 +257,7 @@ fn resolve(base: &'static ObjectDef, path: &Path) -> Result<RPath, SoqlError> {
         let target = f.reference_to.iter().find_map(|t| schema.object(t)).ok_or_else(|| {
             SoqlError::at("INVALID_FIELD", format!("Didn't understand relationship '{rel}' in field path. {NO_RELATIONSHIP_HINT}"), path.pos)
         })?;
+        positions.push((obj, obj.position(f.name).unwrap_or(0)));
         steps.push((f, target));
         obj = target;
     }
@@ -265,7 +271,12 @@ fn resolve(base: &'static ObjectDef, path: &Path) -> Result<RPath, SoqlError> {
             path.pos,
         )
     })?;
-    Ok(RPath { steps, field })
+    positions.push((obj, obj.position(field.name).unwrap_or(0)));
+    Ok(RPath {
+        steps,
+        field,
+        positions,
+    })
 }
 
 fn compile(object: &'static ObjectDef, c: &Cond, today: NaiveDate) -> Result<CCond, SoqlError> {
@@ -414,28 +425,22 @@ fn typed_value(r: &RPath, v: &parser::Value, today: NaiveDate) -> Result<CVal, S
     })
 }
 
+/// Compiles a LIKE pattern, lower-cased once here so matching never allocates for it.
 fn like_pattern(s: &SoqlString) -> Vec<LikeTok> {
-    s.value
-        .chars()
-        .enumerate()
-        .map(|(i, c)| match c {
-            '%' if !s.escaped_wildcards.contains(&i) => LikeTok::Many,
-            '_' if !s.escaped_wildcards.contains(&i) => LikeTok::One,
-            c => LikeTok::Char(c),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(s.value.len());
+    for (i, c) in s.value.chars().enumerate() {
+        match c {
+            '%' if !s.escaped_wildcards.contains(&i) => out.push(LikeTok::Many),
+            '_' if !s.escaped_wildcards.contains(&i) => out.push(LikeTok::One),
+            c => out.extend(c.to_lowercase().map(LikeTok::Char)),
+        }
+    }
+    out
 }
 
-/// Case-insensitive LIKE matching with `%` and `_`.
-fn like_matches(pattern: &[LikeTok], text: &str) -> bool {
-    let text: Vec<char> = text.to_lowercase().chars().collect();
-    let pat: Vec<LikeTok> = pattern
-        .iter()
-        .map(|t| match t {
-            LikeTok::Char(c) => LikeTok::Char(c.to_lowercase().next().unwrap_or(*c)),
-            other => other.clone(),
-        })
-        .collect();
+/// Case-insensitive LIKE matching with `%` and `_` (the pattern is already lower-cased).
+fn like_matches(pat: &[LikeTok], text: &str) -> bool {
+    let text: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
     // Classic wildcard matching with backtracking to the last `%`.
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
@@ -468,12 +473,22 @@ fn like_matches(pattern: &[LikeTok], text: &str) -> bool {
 
 /// The value a path reaches from `record`, following references; `None` for null.
 fn lookup<'a>(org: &'a Org, record: &'a Record, path: &RPath) -> Option<&'a Value> {
+    // A record of the expected object is read by position; a polymorphic lookup that reached
+    // another object (Who: a Lead rather than a Contact) is read by name.
+    let read = |r: &'a Record, (owner, pos): (&ObjectDef, usize), name: &str| {
+        if std::ptr::eq(r.object(), owner) {
+            Some(r.at(pos))
+        } else {
+            r.get(name)
+        }
+    };
     let mut current = record;
-    for (step, _) in &path.steps {
-        let id = current.get(step.name)?.as_str()?;
+    for (i, (step, _)) in path.steps.iter().enumerate() {
+        let id = read(current, path.positions[i], step.name)?.as_str()?;
         current = org.find(id)?.1;
     }
-    current.get(path.field.name).filter(|v| !v.is_null())
+    let last = path.positions[path.steps.len()];
+    read(current, last, path.field.name).filter(|v| !v.is_null())
 }
 
 fn matches(org: &Org, record: &Record, c: &CCond) -> bool {
@@ -530,7 +545,10 @@ fn compare(ftype: FieldType, v: Option<&Value>, op: &str, c: &CVal) -> bool {
     };
     let ord = match c {
         CVal::Null => return op == "!=",
-        CVal::Text(t) => v.as_str().map(|s| s.to_lowercase().cmp(t)),
+        // Case-insensitive without allocating: the literal is already lower-cased.
+        CVal::Text(t) => v
+            .as_str()
+            .map(|s| s.chars().flat_map(char::to_lowercase).cmp(t.chars())),
         CVal::Id(id) => v.as_str().map(|s| s.cmp(id.as_str())),
         CVal::Num(n) => v.as_f64().and_then(|x| x.partial_cmp(n)),
         CVal::Bool(b) => v.as_bool().map(|x| x.cmp(b)),

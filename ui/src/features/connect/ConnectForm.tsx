@@ -294,7 +294,8 @@ export function ConnectForm({
                 data-testid="connect-flow-webServer"
               />
               <span>
-                Web server with PKCE <span className="hint">recommended: you approve in the browser</span>
+                Web server with PKCE (recommended)
+                <span className="hint choice-hint">You approve the login in your browser.</span>
               </span>
             </label>
             <label className="choice">
@@ -306,9 +307,9 @@ export function ConnectForm({
                 data-testid="connect-flow-clientCredentials"
               />
               <span>
-                Client credentials{" "}
-                <span className="hint">
-                  server-to-server as the app's Run As user; needs My Domain and secret
+                Client credentials
+                <span className="hint choice-hint">
+                  Server to server, as the app's Run As user. Needs your My Domain URL and the client secret.
                 </span>
               </span>
             </label>

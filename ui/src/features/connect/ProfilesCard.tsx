@@ -4,7 +4,7 @@ import type { DisconnectOutcome } from "../../bindings/DisconnectOutcome";
 import type { OrgProfile } from "../../bindings/OrgProfile";
 import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatDateTime } from "../../format";
+import { formatDateTime, formatShortDateTime } from "../../format";
 import { DEMO_PROFILE } from "./DemoOrgCard";
 
 const HOST_LABELS: Record<OrgProfile["loginHost"], string> = {
@@ -36,10 +36,8 @@ export function ProfilesCard({
           <thead>
             <tr>
               <th>Profile</th>
-              <th>User</th>
-              <th>Org ID</th>
+              <th>User and org</th>
               <th>Login</th>
-              <th>Flow</th>
               <th>Connected</th>
               <th>
                 <span className="visually-hidden">Actions</span>
@@ -57,14 +55,16 @@ export function ProfilesCard({
                   <strong>{p.name}</strong> {p.active && <span className="badge badge-success">active</span>}{" "}
                   {p.name === DEMO_PROFILE && <span className="badge">demo</span>}
                 </td>
-                <td>{p.username}</td>
-                <td className="mono">{p.orgId}</td>
                 <td>
-                  {HOST_LABELS[p.loginHost]}
+                  {p.username}
+                  <div className="hint mono">{p.orgId}</div>
+                </td>
+                <td>
+                  {HOST_LABELS[p.loginHost]} ·{" "}
+                  {p.flow === "webServer" ? "web server + PKCE" : "client credentials"}
                   <div className="hint mono">{p.loginUrl}</div>
                 </td>
-                <td>{p.flow === "webServer" ? "Web server + PKCE" : "Client credentials"}</td>
-                <td>{formatDateTime(p.connectedAt)}</td>
+                <td title={formatDateTime(p.connectedAt)}>{formatShortDateTime(p.connectedAt)}</td>
                 <td className="actions">
                   {!p.active && (
                     <button
@@ -157,7 +157,7 @@ function DisconnectDialog({
         </>
       }
     >
-      <div className="stack">
+      <div className="stack dialog-text">
         <p>
           Leadbridge asks Salesforce to <strong>revoke the token</strong> it holds for{" "}
           <strong>{profile.username}</strong> at {profile.loginUrl}, deletes the tokens and client secret from

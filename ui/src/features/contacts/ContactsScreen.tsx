@@ -23,6 +23,12 @@ const SORTS: { value: ContactSort; label: string }[] = [
   { value: "emailAsc", label: "Email A–Z" },
 ];
 
+function countText(total: number, filtered: boolean): string {
+  const n = total.toLocaleString();
+  if (!filtered) return `${n} ${total === 1 ? "contact" : "contacts"}`;
+  return total === 1 ? "1 contact matches" : `${n} contacts match`;
+}
+
 /** The inbox of captured contacts: search, filter, select, import, and inspect one. */
 export function ContactsScreen() {
   const [filters, setFilters] = useState<ContactFilters>(NO_FILTERS);
@@ -73,70 +79,65 @@ export function ContactsScreen() {
   const emptyInbox = w.total === 0 && !filtered;
 
   return (
-    <div className={open ? "contacts-screen with-drawer" : "contacts-screen"}>
+    <div className="contacts-screen">
       <div className="contacts-main">
         {importer.input}
-        {/* biome-ignore lint/a11y/useSemanticElements: older WebKitGTK (the Linux webview) lacks <search>; the role is its ARIA equivalent. */}
-        <form className="toolbar inbox-filters" role="search" onSubmit={(e) => e.preventDefault()}>
-          <input
-            type="search"
-            className="search"
-            placeholder="Search email, name or company"
-            aria-label="Search contacts"
-            value={searchText}
-            onChange={(e) => setSearchText(e.target.value)}
-            data-testid="contacts-search"
-          />
-          <select
-            aria-label="Conversation status"
-            value={filters.status ?? ""}
-            onChange={(e) =>
-              change({ status: e.target.value === "" ? null : (e.target.value as ConversationStatus) })
-            }
-            data-testid="filter-status"
-          >
-            <option value="">Any conversation</option>
-            <option value="open">Open conversations</option>
-            <option value="closed">Closed conversations</option>
-          </select>
-          <select
-            aria-label="Minimum score"
-            value={filters.minScore ?? ""}
-            onChange={(e) => change({ minScore: e.target.value === "" ? null : Number(e.target.value) })}
-            data-testid="filter-score"
-          >
-            <option value="">Any score</option>
-            {DEFAULT_STAR_BANDS.map((lower, i) => (
-              <option key={lower} value={lower}>
-                {"★".repeat(i + 1)} {lower} and up
-              </option>
-            ))}
-          </select>
-          <select
-            aria-label="Delivery"
-            value={filters.delivered === null ? "" : String(filters.delivered)}
-            onChange={(e) => change({ delivered: e.target.value === "" ? null : e.target.value === "true" })}
-            data-testid="filter-delivered"
-          >
-            <option value="">Delivered or not</option>
-            <option value="true">Delivered to Salesforce</option>
-            <option value="false">Not delivered yet</option>
-          </select>
-          <select
-            aria-label="Sort"
-            value={filters.sort}
-            onChange={(e) => change({ sort: e.target.value as ContactSort })}
-            data-testid="sort"
-          >
-            {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-          <span className="spacer" />
-          <ImportButton importer={importer} />
-        </form>
+        {!emptyInbox && (
+          <>
+            {/* biome-ignore lint/a11y/useSemanticElements: older WebKitGTK (the Linux webview) lacks <search>; the role is its ARIA equivalent. */}
+            <form className="toolbar inbox-filters" role="search" onSubmit={(e) => e.preventDefault()}>
+              <input
+                type="search"
+                className="search"
+                placeholder="Search email, name or company"
+                aria-label="Search contacts"
+                value={searchText}
+                onChange={(e) => setSearchText(e.target.value)}
+                data-testid="contacts-search"
+              />
+              <select
+                aria-label="Conversation status"
+                value={filters.status ?? ""}
+                onChange={(e) =>
+                  change({ status: e.target.value === "" ? null : (e.target.value as ConversationStatus) })
+                }
+                data-testid="filter-status"
+              >
+                <option value="">Any conversation</option>
+                <option value="open">Open conversations</option>
+                <option value="closed">Closed conversations</option>
+              </select>
+              <select
+                aria-label="Minimum score"
+                value={filters.minScore ?? ""}
+                onChange={(e) => change({ minScore: e.target.value === "" ? null : Number(e.target.value) })}
+                data-testid="filter-score"
+              >
+                <option value="">Any score</option>
+                {DEFAULT_STAR_BANDS.map((lower, i) => (
+                  <option key={lower} value={lower}>
+                    {"★".repeat(i + 1)} {lower} and up
+                  </option>
+                ))}
+              </select>
+              <select
+                aria-label="Delivery"
+                value={filters.delivered === null ? "" : String(filters.delivered)}
+                onChange={(e) =>
+                  change({ delivered: e.target.value === "" ? null : e.target.value === "true" })
+                }
+                data-testid="filter-delivered"
+              >
+                <option value="">Delivered or not</option>
+                <option value="true">Delivered to Salesforce</option>
+                <option value="false">Not delivered yet</option>
+              </select>
+
+              <span className="spacer" />
+              <ImportButton importer={importer} />
+            </form>
+          </>
+        )}
 
         {importError !== null && <ErrorBanner error={importError} />}
         {imported && <ImportReportPanel done={imported} onDismiss={() => setImported(null)} />}
@@ -164,7 +165,7 @@ export function ContactsScreen() {
                   ? "Loading…"
                   : count > 0
                     ? `${count.toLocaleString()} of ${total.toLocaleString()} selected`
-                    : `${total.toLocaleString()} ${total === 1 ? "contact" : "contacts"}${filtered ? " match" : ""}`}
+                    : countText(total, filtered)}
               </span>
               {count > 0 && !selection.all && count < total && (
                 <button type="button" className="ghost link" onClick={() => setSelection(ALL)}>
@@ -177,6 +178,20 @@ export function ContactsScreen() {
                 </button>
               )}
               <span className="spacer" />
+              <label className="sort-label">
+                Sort
+                <select
+                  value={filters.sort}
+                  onChange={(e) => change({ sort: e.target.value as ContactSort })}
+                  data-testid="sort"
+                >
+                  {SORTS.map((s) => (
+                    <option key={s.value} value={s.value}>
+                      {s.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
               <span className="tooltip-host" title={SYNC_UNAVAILABLE}>
                 <button type="button" className="secondary" disabled aria-describedby="sync-unavailable">
                   Preview push

@@ -1,6 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
-import { formatDateTime } from "../../format";
+import { formatDateTime, formatShortDateTime } from "../../format";
 import { ConversationBadge, DeliveryBadge, displayName } from "./cells";
 import { isSelected, type Selection, selectedCount } from "./selection";
 import { Score } from "./stars";
@@ -139,16 +139,24 @@ export function InboxTable({
                     {c.email}
                   </button>
                 </td>
-                <td className="cell-clip">{name ?? <span className="muted">—</span>}</td>
-                <td className="cell-clip">{c.company ?? <span className="muted">—</span>}</td>
+                <td className="cell-clip" title={name ?? undefined}>
+                  {name ?? <span className="muted">—</span>}
+                </td>
+                <td className="cell-clip" title={c.company ?? undefined}>
+                  {c.company ?? <span className="muted">—</span>}
+                </td>
                 <td>
                   <Score score={c.qualificationScore} />
                 </td>
-                <td className="cell-clip">{c.intent ?? <span className="muted">—</span>}</td>
+                <td className="cell-clip" title={c.intent ?? undefined}>
+                  {c.intent ?? <span className="muted">—</span>}
+                </td>
                 <td>
                   <ConversationBadge status={c.conversationStatus} />
                 </td>
-                <td className="cell-clip">{formatDateTime(c.receivedAt)}</td>
+                <td className="cell-clip" title={formatDateTime(c.receivedAt)}>
+                  {formatShortDateTime(c.receivedAt)}
+                </td>
                 <td>
                   <DeliveryBadge contact={c} />
                 </td>

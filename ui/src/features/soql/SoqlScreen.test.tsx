@@ -78,7 +78,7 @@ function backend(overrides: Record<string, Handler> = {}) {
       maxBatchSize: null,
       sobjects: [summary("Account"), summary("Lead"), summary("LeadShare", false)],
     }),
-    soql_describe: (p) => (p.object === "User" ? USER : LEAD),
+    mapping_describe: (p) => (p.object === "User" ? USER : LEAD),
     ...overrides,
   };
   mockIPC((cmd, payload) => {
@@ -238,7 +238,7 @@ describe("SOQL console", () => {
         .map((o) => o.textContent?.slice(1, 5)),
     ).toContain("Name");
     await waitFor(() =>
-      expect(calls.some((c) => c.cmd === "soql_describe" && c.payload.object === "User")).toBe(true),
+      expect(calls.some((c) => c.cmd === "mapping_describe" && c.payload.object === "User")).toBe(true),
     );
     fireEvent.keyDown(editor(), { key: "Escape" });
     expect(screen.queryByTestId("soql-completions")).toBeNull();

@@ -35,7 +35,7 @@ export function createCatalog(): Catalog {
       const key = object.toLowerCase();
       let loading = described.get(key);
       if (!loading) {
-        const fresh = api.soqlDescribe(object);
+        const fresh = api.mappingDescribe(object);
         fresh.catch(() => {
           if (described.get(key) === fresh) described.delete(key);
         });

@@ -37,6 +37,7 @@ CREATE TABLE deliveries (
   error_salesforce_code TEXT,
   payload               TEXT NOT NULL,  -- the planned field values (JSON, redacted, capped)
   attempts              INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  -- Never smaller than an earlier delivery's (begin_delivery clamps it), so id order is time order.
   created_at            INTEGER NOT NULL,
   updated_at            INTEGER NOT NULL,
   finished_at           INTEGER,
@@ -45,16 +46,17 @@ CREATE TABLE deliveries (
   CHECK ((trigger = 'retry') OR (retry_of IS NULL))
 ) STRICT;
 
--- Each list filter walks one of these in (created_at, id) order, so a page at any offset is an
--- index walk plus ~100 row lookups. The sort columns (status, object, email) have the same shape.
--- `status` rides along in the created_at index so the unfiltered count and date scans stay index-only.
-CREATE INDEX deliveries_by_created ON deliveries (created_at, id, status);
-CREATE INDEX deliveries_by_status  ON deliveries (status, created_at, id);
-CREATE INDEX deliveries_by_object  ON deliveries (object, created_at, id);
-CREATE INDEX deliveries_by_email   ON deliveries (email_key, created_at, id);
-CREATE INDEX deliveries_by_trigger ON deliveries (trigger, created_at, id);
+-- Each sort order has an index ending in (created_at, id), so a window at any offset is an index
+-- walk plus ~100 row lookups. The low-cardinality filter columns ride along at the end of every
+-- index: whichever index the planner picks, checking and counting the other filters never reads
+-- the table (a trigger filter is served that way too, so it needs no index of its own).
+CREATE INDEX deliveries_by_created ON deliveries (created_at, id, status, object, trigger, error_code);
+CREATE INDEX deliveries_by_status  ON deliveries (status, created_at, id, object, trigger, error_code);
+CREATE INDEX deliveries_by_object  ON deliveries (object, created_at, id, status, trigger, error_code);
+CREATE INDEX deliveries_by_email   ON deliveries (email_key, created_at, id, status, object, trigger, error_code);
+CREATE INDEX deliveries_by_error   ON deliveries (error_code, created_at, id, status, object, trigger)
+  WHERE error_code IS NOT NULL;
 CREATE INDEX deliveries_by_batch   ON deliveries (batch_id, created_at, id);
-CREATE INDEX deliveries_by_error   ON deliveries (error_code, created_at, id) WHERE error_code IS NOT NULL;
 CREATE INDEX deliveries_by_retry_of ON deliveries (retry_of) WHERE retry_of IS NOT NULL;
 -- At most one retry of a delivery may be open at a time: two `log retry` runs cannot both send it.
 CREATE UNIQUE INDEX deliveries_one_open_retry ON deliveries (retry_of)

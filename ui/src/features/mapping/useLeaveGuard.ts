@@ -1,0 +1,46 @@
+import { useCallback, useEffect, useState } from "react";
+
+/**
+ * Keeps unsaved work from being lost. While `dirty`, a click on an in-app link to another
+ * screen (`#/...`: the sidebar, "Connect an org") is held back and returned as `pending`
+ * so the screen can ask; `leave()` then follows it, `stay()` forgets it. Reloading or
+ * closing the page asks through the browser's own `beforeunload` prompt.
+ *
+ * Links are intercepted in the capture phase, before the browser changes the hash, because
+ * the shell switches screens on `hashchange` and would unmount this one (and its draft).
+ */
+export function useLeaveGuard(dirty: boolean): {
+  pending: string | null;
+  leave: () => void;
+  stay: () => void;
+} {
+  const [pending, setPending] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const onClick = (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const link = e.target instanceof Element ? e.target.closest("a[href]") : null;
+      const href = link?.getAttribute("href");
+      if (!href?.startsWith("#") || href === window.location.hash) return;
+      e.preventDefault();
+      setPending(href);
+    };
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+    };
+    document.addEventListener("click", onClick, true);
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => {
+      document.removeEventListener("click", onClick, true);
+      window.removeEventListener("beforeunload", onBeforeUnload);
+    };
+  }, [dirty]);
+
+  const leave = useCallback(() => {
+    if (pending !== null) window.location.hash = pending;
+    setPending(null);
+  }, [pending]);
+  const stay = useCallback(() => setPending(null), []);
+  return { pending, leave, stay };
+}
