@@ -53,8 +53,13 @@ pub async fn soql_objects(state: State<'_, AppState>) -> Result<DescribeGlobal, 
     state.core()?.client()?.describe_global().await
 }
 
-/// The statements a sync of this inbox contact sends.
-#[tauri::command(async)]
-pub fn soql_preview(state: State<'_, AppState>, email: String) -> Result<ContactPreview, Error> {
-    soql::preview_for_contact(&state.core()?.store, &email)
+/// The statements a sync of this inbox contact sends (the Account lookup only with an org).
+#[tauri::command]
+pub async fn soql_preview(
+    state: State<'_, AppState>,
+    email: String,
+) -> Result<ContactPreview, Error> {
+    let core = state.core()?;
+    let client = core.client().ok();
+    soql::preview_for_contact(&core.store, client.as_ref(), &email).await
 }

@@ -111,7 +111,7 @@ export function PreviewPanel({ onOpen }: { onOpen: (soql: string) => void }) {
         {preview.state === "idle" && (
           <div className="empty-state">
             <h2>Pick a contact</h2>
-            <p>Its dedupe, user and account lookups appear here, written exactly as Leadbridge sends them.</p>
+            <p>Its dedupe, user and Account lookups appear here, written exactly as Leadbridge sends them.</p>
           </div>
         )}
         {preview.state === "loading" && <p className="muted">Building the queries…</p>}
@@ -122,6 +122,11 @@ export function PreviewPanel({ onOpen }: { onOpen: (soql: string) => void }) {
               A sync of <span className="mono">{preview.value.email}</span> sends these{" "}
               {preview.value.queries.length} queries.
             </p>
+            {preview.value.notes.map((note) => (
+              <p key={note} className="soql-preview-note" data-testid="soql-preview-note">
+                {note}
+              </p>
+            ))}
             {preview.value.queries.map((q) => (
               <article key={q.soql} className="card soql-preview-query" data-testid="soql-preview-query">
                 <h3>{q.purpose}</h3>

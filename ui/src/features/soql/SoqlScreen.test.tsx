@@ -291,6 +291,7 @@ describe("SOQL console", () => {
       }),
       soql_preview: (p) => ({
         email: p.email,
+        notes: ["Ownership rule field SDR__c: Account has no field SDR__c the connected user can see"],
         queries: [
           {
             purpose: "Dedupe: Contacts with this email",
@@ -307,6 +308,7 @@ describe("SOQL console", () => {
       email: "o'brien@harborlight.example",
     });
     expect(query.textContent).toContain("'o\\'brien@harborlight.example'");
+    expect(screen.getByTestId("soql-preview-note").textContent).toContain("SDR__c");
     fireEvent.click(within(query).getByTestId("open-in-console"));
     expect(editor().value).toBe(
       "SELECT Id, Email FROM Contact WHERE Email IN ('o\\'brien@harborlight.example')",
