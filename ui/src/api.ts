@@ -7,16 +7,21 @@ import type { CampaignOption } from "./bindings/CampaignOption";
 import type { Change } from "./bindings/Change";
 import type { ChatField } from "./bindings/ChatField";
 import type { ConnectRequest } from "./bindings/ConnectRequest";
+import type { ConsoleCheck } from "./bindings/ConsoleCheck";
 import type { Contact } from "./bindings/Contact";
 import type { ContactPage } from "./bindings/ContactPage";
+import type { ContactPreview } from "./bindings/ContactPreview";
 import type { ContactQuery } from "./bindings/ContactQuery";
+import type { DescribeGlobal } from "./bindings/DescribeGlobal";
 import type { DisconnectOutcome } from "./bindings/DisconnectOutcome";
 import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { MappingDocument } from "./bindings/MappingDocument";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
+import type { QueryResult } from "./bindings/QueryResult";
 import type { Saved } from "./bindings/Saved";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
 import type { Validation } from "./bindings/Validation";
@@ -57,6 +62,18 @@ export interface Commands {
   mapping_describe: { args: { object: string; refresh: boolean }; result: SObjectDescribe };
   mapping_validate: { args: { document: MappingDocument }; result: Validation };
   mapping_campaigns: { args: Record<string, never>; result: CampaignOption[] };
+  // SOQL
+  /** The guard's verdict on the console's text; local, makes no call. */
+  soql_check: { args: { text: string }; result: ConsoleCheck };
+  /** Runs one SELECT (refused statements send nothing) and records it in the history. */
+  soql_run: { args: { text: string; maxRows: number }; result: QueryResult };
+  /** The page at a result's nextRecordsUrl, lined up with the columns shown so far. */
+  soql_next_page: { args: { nextRecordsUrl: string; columns: string[] }; result: QueryResult };
+  soql_history: { args: Record<string, never>; result: HistoryEntry[] };
+  soql_history_clear: { args: Record<string, never>; result: null };
+  soql_objects: { args: Record<string, never>; result: DescribeGlobal };
+  /** The statements a sync of this inbox contact sends. */
+  soql_preview: { args: { email: string }; result: ContactPreview };
 }
 
 export type CommandName = keyof Commands;
@@ -123,4 +140,12 @@ export const api = {
   mappingDescribe: (object: string, refresh = false) => call("mapping_describe", { object, refresh }),
   mappingValidate: (document: MappingDocument) => call("mapping_validate", { document }),
   mappingCampaigns: () => call("mapping_campaigns", {}),
+  soqlCheck: (text: string) => call("soql_check", { text }),
+  soqlRun: (text: string, maxRows: number) => call("soql_run", { text, maxRows }),
+  soqlNextPage: (nextRecordsUrl: string, columns: string[]) =>
+    call("soql_next_page", { nextRecordsUrl, columns }),
+  soqlHistory: () => call("soql_history", {}),
+  soqlHistoryClear: () => call("soql_history_clear", {}),
+  soqlObjects: () => call("soql_objects", {}),
+  soqlPreview: (email: string) => call("soql_preview", { email }),
 };

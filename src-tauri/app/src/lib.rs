@@ -64,6 +64,13 @@ pub fn run() {
             commands::mapping::mapping_describe,
             commands::mapping::mapping_validate,
             commands::mapping::mapping_campaigns,
+            commands::soql::soql_check,
+            commands::soql::soql_run,
+            commands::soql::soql_next_page,
+            commands::soql::soql_history,
+            commands::soql::soql_history_clear,
+            commands::soql::soql_objects,
+            commands::soql::soql_preview,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -8,7 +8,7 @@ use common::Env;
 use leadbridge_core::salesforce::query::{QueryOptions, Record};
 use leadbridge_core::salesforce::records::{AutoAssign, NewRecord, WriteOptions};
 use leadbridge_core::salesforce::SalesforceClient;
-use leadbridge_core::soql::{self, cell, history, preview_queries, run_query};
+use leadbridge_core::soql::{self, cell, history, run_query};
 use leadbridge_core::ErrorCode;
 use leadbridge_demo_org::KNOWN_CONTACT_EMAIL;
 use serde_json::{json, Value};
@@ -217,17 +217,29 @@ async fn runs_are_kept_in_the_history_with_their_outcome() {
 #[tokio::test]
 async fn the_app_s_own_queries_for_a_contact_run_as_previewed() {
     let (env, client) = connected("preview").await;
-    let queries = preview_queries(
-        KNOWN_CONTACT_EMAIL,
-        Some("Harborlight Analytics"),
-        Some("harborlight.example"),
-        &["dana.whitfield@demo-org.example".to_string()],
+    leadbridge_core::contacts::import_bytes(
+        &env.store,
+        br#"{"event":"lead.qualified","timestamp":"2026-04-05T14:30:00Z","lead":{"email":"o'brien@harborlight.example","company":"Harborlight Analytics","website":"https://harborlight.example"}}"#,
     )
     .unwrap();
-    assert_eq!(queries.len(), 4);
+    let preview = soql::preview_for_contact(&env.store, Some(&client), KNOWN_CONTACT_EMAIL)
+        .await
+        .unwrap();
+    assert!(preview.notes.is_empty(), "{:?}", preview.notes);
+    let purposes: Vec<&str> = preview.queries.iter().map(|q| q.purpose.as_str()).collect();
+    assert!(
+        purposes[0].starts_with("Dedupe: unconverted Leads"),
+        "{purposes:?}"
+    );
+    assert!(purposes[1].starts_with("Dedupe: Contacts"), "{purposes:?}");
+    assert!(purposes[2].starts_with("Owner:"), "{purposes:?}");
+    assert!(
+        purposes[3..].iter().all(|p| p.starts_with("Account:")) && purposes.len() > 3,
+        "{purposes:?}"
+    );
     let mut found = Vec::new();
-    for q in &queries {
-        let result = run_query(&client, &q.soql, 100)
+    for q in &preview.queries {
+        let result = run_query(&client, &q.soql, 2_000)
             .await
             .unwrap_or_else(|e| panic!("{}: {e:?}", q.soql));
         found.push(result);
@@ -238,14 +250,20 @@ async fn the_app_s_own_queries_for_a_contact_run_as_previewed() {
         Some(&json!(KNOWN_CONTACT_EMAIL)),
         "the Contact is found through the escaped literal"
     );
-    assert_eq!(
-        cell(&found[2].rows[0], "Email"),
-        Some(&json!("dana.whitfield@demo-org.example"))
-    );
-    assert_eq!(
-        cell(&found[3].rows[0], "Name"),
-        Some(&json!("Harborlight Analytics"))
-    );
-    assert!(found[3].columns.contains(&"Owner.Name".to_string()));
+    assert!(found[2]
+        .rows
+        .iter()
+        .any(|u| cell(u, "Email") == Some(&json!("dana.whitfield@demo-org.example"))));
+    // Every Account lookup (website variants, the Domain__c field, the name) finds it.
+    for (q, result) in preview.queries[3..].iter().zip(&found[3..]) {
+        assert!(
+            result
+                .rows
+                .iter()
+                .any(|a| cell(a, "Name") == Some(&json!("Harborlight Analytics"))),
+            "{}",
+            q.soql
+        );
+    }
     env.cleanup("preview").await;
 }

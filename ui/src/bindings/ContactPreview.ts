@@ -4,4 +4,8 @@ import type { PreviewQuery } from "./PreviewQuery";
 /**
  * A contact's email and the queries a sync of it sends.
  */
-export type ContactPreview = { email: string, queries: Array<PreviewQuery>, };
+export type ContactPreview = { email: string, queries: Array<PreviewQuery>, 
+/**
+ * What could not be previewed, and why (no org connected, a rule's field the org lacks).
+ */
+notes: Array<string>, };

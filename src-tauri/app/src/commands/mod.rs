@@ -5,3 +5,4 @@ pub mod connect;
 pub mod contacts;
 pub mod info;
 pub mod mapping;
+pub mod soql;

@@ -10,7 +10,7 @@
 //!   SOQL by hand.
 //! - [`run_query`], [`next_page`], [`console_check`]: the console (guard first, then the query
 //!   and its pages as a table of flattened columns); [`history`]: its last statements;
-//!   [`preview_queries`]: the statements a sync of one contact sends.
+//!   [`preview_for_contact`]: the statements a sync of one contact sends.
 
 mod builder;
 mod columns;
@@ -32,7 +32,7 @@ pub use builder::{
 pub use columns::{cell, cell_text, strip_attributes};
 pub use guard::{check, CheckedQuery};
 pub use literal::{escape_like, quote, unquote, LikePattern, MAX_LITERAL_CHARS};
-pub use preview::{preview_for_contact, preview_queries, ContactPreview, PreviewQuery};
+pub use preview::{dedupe_queries, preview_for_contact, ContactPreview, PreviewQuery};
 pub use refusal::{Reason, Refusal};
 pub use run::{
     console_check, next_page, run_checked, run_query, validate_max_rows, ConsoleCheck, QueryResult,

@@ -1,17 +1,22 @@
 //! "The app's own queries" for one contact: the statements a sync of that contact sends
-//! (PRODUCT.md, SOQL preview), built with the query builders so the preview is exactly what
-//! goes out, escaping included (`o'brien@...` becomes `'o\'brien@...'`).
+//! (PRODUCT.md, SOQL preview), written by the same builders that send them, so the preview is
+//! exactly what goes out, escaping included (`o'brien@...` becomes `'o\'brien@...'`).
 //!
-//! The sync and routing modules are the real owners of these lookups; once they expose their
-//! own builders, [`preview_queries`] should return theirs and this file shrinks to the
-//! contact-loading wrapper.
+//! - Dedupe: unconverted Leads and Contacts by Email ([`dedupe_queries`], here until the sync
+//!   module exposes its own lookup builders; then this should call those).
+//! - Owner: every User of the org, as routing reads them ([`crate::routing::users::users_soql`]).
+//! - Account: routing's Account lookups by the company's website, domain field and name
+//!   ([`AccountQueryPlan`]), planned from the org's Account describe and the mapping in force.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::builder::{Budget, Condition, Direction, Select, MAX_STATEMENT_CHARS};
-use super::literal::LikePattern;
+use super::builder::{Budget, Condition, Select, MAX_STATEMENT_CHARS};
 use crate::contacts::{self, Contact};
+use crate::mapping::versions::MappingStore;
+use crate::routing::facts::AccountQueryPlan;
+use crate::routing::users::users_soql;
+use crate::salesforce::SalesforceClient;
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
 
@@ -32,6 +37,8 @@ pub struct PreviewQuery {
 pub struct ContactPreview {
     pub email: String,
     pub queries: Vec<PreviewQuery>,
+    /// What could not be previewed, and why (no org connected, a rule's field the org lacks).
+    pub notes: Vec<String>,
 }
 
 const LEAD_FIELDS: &[&str] = &[
@@ -53,42 +60,21 @@ const CONTACT_FIELDS: &[&str] = &[
     "OwnerId",
     "LastModifiedDate",
 ];
-const USER_FIELDS: &[&str] = &["Id", "Name", "Email", "IsActive"];
-const ACCOUNT_FIELDS: &[&str] = &[
-    "Id",
-    "Name",
-    "Website",
-    "Industry",
-    "NumberOfEmployees",
-    "BillingCountry",
-    "OwnerId",
-    "Owner.Name",
-    "Owner.Email",
-    "Owner.IsActive",
-];
-/// Accounts the ownership rules choose among; more matches than this means the company is
-/// too vague to route by.
-const ACCOUNT_MATCH_LIMIT: u32 = 10;
 
-/// The queries a sync of the contact `email` sends: the dedupe lookups (unconverted Leads and
-/// Contacts by Email, which Salesforce compares case-insensitively), the Salesforce Users of
-/// the chat agents named on the contact (or, when none is, the active Users the user mapping
-/// picks from), and the Account lookup by the company's domain or name when either is known.
-pub fn preview_queries(
-    email: &str,
-    company: Option<&str>,
-    domain: Option<&str>,
-    agent_emails: &[String],
-) -> Result<Vec<PreviewQuery>> {
+/// The dedupe lookups for `email`: unconverted Leads and Contacts with it. Salesforce compares
+/// Email case-insensitively. A sync sends the same shape for a whole batch (`IN` over many
+/// emails, split by length); for one contact it is one statement each.
+pub fn dedupe_queries(email: &str) -> Result<Vec<PreviewQuery>> {
     let email = email.trim();
     if email.is_empty() {
         return Err(Error::invalid_input("the contact's email is empty").field("email"));
     }
     let emails = [email.to_string()];
-    let mut out = vec![
+    Ok(vec![
         PreviewQuery {
-            purpose: "Dedupe: unconverted Leads with this email (an existing Lead is updated, not duplicated)"
-                .into(),
+            purpose:
+                "Dedupe: unconverted Leads with this email (an existing Lead is updated, not duplicated)"
+                    .into(),
             soql: one_statement(
                 Select::new("Lead", LEAD_FIELDS).filter(Condition::eq("IsConverted", false)),
                 "Email",
@@ -100,69 +86,17 @@ pub fn preview_queries(
                 .into(),
             soql: one_statement(Select::new("Contact", CONTACT_FIELDS), "Email", &emails)?,
         },
-    ];
-
-    let mut agents: Vec<String> = Vec::new();
-    for agent in agent_emails
-        .iter()
-        .map(|a| a.trim())
-        .filter(|a| !a.is_empty())
-    {
-        if !agents.iter().any(|a| a.eq_ignore_ascii_case(agent)) {
-            agents.push(agent.to_string());
-        }
-    }
-    out.push(if agents.is_empty() {
-        PreviewQuery {
-            purpose: "Owner: the active Salesforce Users the user mapping picks from (this contact names no chat agents)"
-                .into(),
-            soql: Select::new("User", USER_FIELDS)
-                .filter(Condition::eq("IsActive", true))
-                .order_by("Name", Direction::Asc)
-                .build()?,
-        }
-    } else {
-        PreviewQuery {
-            purpose: "Owner: the Salesforce Users of the chat agents (meeting scheduler, last routed, closed by)"
-                .into(),
-            soql: one_statement(
-                Select::new("User", USER_FIELDS).filter(Condition::eq("IsActive", true)),
-                "Email",
-                &agents,
-            )?,
-        }
-    });
-
-    let domain = domain.map(str::trim).filter(|d| !d.is_empty());
-    let company = company.map(str::trim).filter(|c| !c.is_empty());
-    let mut matches = Vec::new();
-    if let Some(domain) = domain {
-        matches.push(Condition::like("Website", LikePattern::contains(domain)));
-    }
-    if let Some(company) = company {
-        matches.push(Condition::eq("Name", company));
-    }
-    if !matches.is_empty() {
-        let by = match (domain, company) {
-            (Some(_), Some(_)) => "domain or name",
-            (Some(_), None) => "domain",
-            _ => "name",
-        };
-        out.push(PreviewQuery {
-            purpose: format!(
-                "Account: the company's Account by {by}, whose owner the ownership rules read"
-            ),
-            soql: Select::new("Account", ACCOUNT_FIELDS)
-                .filter(Condition::any(matches))
-                .limit(ACCOUNT_MATCH_LIMIT)
-                .build()?,
-        });
-    }
-    Ok(out)
+    ])
 }
 
-/// [`preview_queries`] for a contact of the inbox, found by email (case-insensitively).
-pub fn preview_for_contact(store: &Store, email: &str) -> Result<ContactPreview> {
+/// The queries a sync of the inbox contact `email` sends. With a `client`, the Account
+/// lookups are planned from the org's Account describe (one API call, cached per profile);
+/// without one, or when the describe fails, they are left out and a note says why.
+pub async fn preview_for_contact(
+    store: &Store,
+    client: Option<&SalesforceClient>,
+    email: &str,
+) -> Result<ContactPreview> {
     let contact = contacts::store::get_by_email(store, email.trim())?.ok_or_else(|| {
         Error::new(
             ErrorCode::NotFound,
@@ -170,32 +104,85 @@ pub fn preview_for_contact(store: &Store, email: &str) -> Result<ContactPreview>
         )
         .field("email")
     })?;
+    let mut queries = dedupe_queries(&contact.email)?;
+    queries.push(PreviewQuery {
+        purpose: "Owner: every Salesforce User (the user mapping and the ownership rules resolve chat agents and Account owners among them)"
+            .into(),
+        soql: users_soql()?,
+    });
+    let mut notes = Vec::new();
+    match client {
+        None => notes.push(
+            "The Account lookup is planned from the org's Account fields: connect an org to see it."
+                .to_string(),
+        ),
+        Some(client) => match account_queries(store, client, &contact).await {
+            Ok((account_queries, account_notes)) => {
+                queries.extend(account_queries);
+                notes.extend(account_notes);
+            }
+            // The other lookups are still worth seeing when the org cannot be read.
+            Err(e) => notes.push(format!(
+                "The Account lookup could not be planned: {} ({})",
+                e.message,
+                e.code.as_str()
+            )),
+        },
+    }
     Ok(ContactPreview {
-        email: contact.email.clone(),
-        queries: preview_queries(
-            &contact.email,
-            contact.company.as_deref(),
-            contact.domain.as_deref(),
-            &agent_emails(&contact),
-        )?,
+        email: contact.email,
+        queries,
+        notes,
     })
 }
 
-fn agent_emails(contact: &Contact) -> Vec<String> {
-    let agents = &contact.agents;
-    [
-        &agents.meeting_scheduled_with,
-        &agents.last_routed,
-        &agents.closed_by,
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect()
+async fn account_queries(
+    store: &Store,
+    client: &SalesforceClient,
+    contact: &Contact,
+) -> Result<(Vec<PreviewQuery>, Vec<String>)> {
+    let doc = MappingStore::new(store).current()?.document;
+    let describe = client.describe("Account").await?;
+    let plan = AccountQueryPlan::new(&describe, &doc);
+    let mut notes: Vec<String> = plan
+        .unread
+        .iter()
+        .map(|(field, why)| format!("Ownership rule field {field}: {why}"))
+        .collect();
+    let statements = plan.statements(std::slice::from_ref(contact), &doc)?;
+    if statements.is_empty() {
+        notes.push(
+            "No Account lookup: the contact gives no company name, website or domain.".to_string(),
+        );
+    }
+    let queries = statements
+        .into_iter()
+        .map(|soql| PreviewQuery {
+            purpose: format!(
+                "Account: the company's Account by {}, whose owner fields the ownership rules read",
+                matched_by(&soql)
+            ),
+            soql,
+        })
+        .collect();
+    Ok((queries, notes))
 }
 
-/// `query AND field IN (values)` as one statement: the sync sends the same shape for a batch
-/// of contacts, split by length; one contact always fits one statement.
+/// What an Account statement of the plan matches on, read from its `WHERE ... IN`.
+fn matched_by(soql: &str) -> String {
+    let field = soql
+        .rsplit_once(" WHERE ")
+        .and_then(|(_, condition)| condition.split_once(" IN ("))
+        .map(|(field, _)| field.trim());
+    match field {
+        Some("Website") => "website".into(),
+        Some("Name") => "name".into(),
+        Some(other) => format!("domain ({other})"),
+        None => "company".into(),
+    }
+}
+
+/// `query AND field IN (values)` as one statement.
 fn one_statement(select: Select, field: &str, values: &[String]) -> Result<String> {
     let mut statements =
         select.build_in_chunks(field, values, Budget::Chars(MAX_STATEMENT_CHARS))?;
@@ -213,62 +200,69 @@ mod tests {
     use crate::soql::check;
 
     #[test]
-    fn lookups_escape_the_email_and_pass_the_guard() {
-        let queries = preview_queries(
-            "o'brien@harborlight.example",
-            Some("Harborlight Analytics"),
-            Some("harborlight.example"),
-            &[],
-        )
-        .unwrap();
+    fn dedupe_lookups_escape_the_email_and_pass_the_guard() {
+        let queries = dedupe_queries(" o'brien@harborlight.example ").unwrap();
         let soql: Vec<&str> = queries.iter().map(|q| q.soql.as_str()).collect();
         assert_eq!(
             soql,
             [
                 r"SELECT Id, Email, FirstName, LastName, Company, Status, OwnerId, LastModifiedDate FROM Lead WHERE IsConverted = FALSE AND Email IN ('o\'brien@harborlight.example')",
                 r"SELECT Id, Email, FirstName, LastName, AccountId, OwnerId, LastModifiedDate FROM Contact WHERE Email IN ('o\'brien@harborlight.example')",
-                "SELECT Id, Name, Email, IsActive FROM User WHERE IsActive = TRUE ORDER BY Name ASC",
-                "SELECT Id, Name, Website, Industry, NumberOfEmployees, BillingCountry, OwnerId, Owner.Name, Owner.Email, Owner.IsActive FROM Account WHERE Website LIKE '%harborlight.example%' OR Name = 'Harborlight Analytics' LIMIT 10",
             ]
         );
         for q in &queries {
             check(&q.soql).unwrap();
         }
-        assert!(queries[3].purpose.contains("domain or name"));
-    }
-
-    #[test]
-    fn agents_are_looked_up_once_each() {
-        let agents = vec![
-            "Ana@Demo-Org.example".to_string(),
-            "ana@demo-org.example".to_string(),
-            " ".to_string(),
-            "ben@demo-org.example".to_string(),
-        ];
-        let queries = preview_queries("x@y.example", None, None, &agents).unwrap();
-        assert_eq!(queries.len(), 3, "no company, no domain: no Account lookup");
-        assert_eq!(
-            queries[2].soql,
-            "SELECT Id, Name, Email, IsActive FROM User WHERE IsActive = TRUE AND Email IN ('Ana@Demo-Org.example','ben@demo-org.example')"
-        );
-    }
-
-    #[test]
-    fn like_wildcards_in_a_domain_match_literally() {
-        let queries =
-            preview_queries("a@b.example", Some("100% Co"), Some("x_y.example"), &[]).unwrap();
-        assert!(
-            queries[3]
-                .soql
-                .contains(r"Website LIKE '%x\_y.example%' OR Name = '100% Co'"),
-            "{}",
-            queries[3].soql
-        );
     }
 
     #[test]
     fn an_empty_email_is_refused() {
-        let e = preview_queries("  ", None, None, &[]).unwrap_err();
+        let e = dedupe_queries("  ").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn account_statements_say_what_they_match() {
+        assert_eq!(
+            matched_by("SELECT Id FROM Account WHERE Website IN ('a.example')"),
+            "website"
+        );
+        assert_eq!(
+            matched_by("SELECT Id FROM Account WHERE Name IN ('Acme')"),
+            "name"
+        );
+        assert_eq!(
+            matched_by("SELECT Id FROM Account WHERE Domain__c IN ('a.example')"),
+            "domain (Domain__c)"
+        );
+    }
+
+    #[test]
+    fn without_an_org_the_account_lookup_is_a_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        contacts::import_bytes(
+            &store,
+            br#"{"event":"lead.qualified","timestamp":"2026-04-05T14:30:00Z","lead":{"email":"o'brien@harborlight.example","company":"Harborlight Analytics"}}"#,
+        )
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let preview = rt
+            .block_on(preview_for_contact(
+                &store,
+                None,
+                "O'Brien@harborlight.example",
+            ))
+            .unwrap();
+        assert_eq!(preview.email, "o'brien@harborlight.example");
+        assert_eq!(preview.queries.len(), 3);
+        assert_eq!(preview.queries[2].soql, users_soql().unwrap());
+        assert!(preview.notes[0].contains("connect an org"));
+        let missing = rt
+            .block_on(preview_for_contact(&store, None, "nobody@x.example"))
+            .unwrap_err();
+        assert_eq!(missing.code, ErrorCode::NotFound);
     }
 }
