@@ -32,11 +32,13 @@ fi
 
 command -v node >/dev/null || { say "Node.js 20+ is required (node not found)"; exit 1; }
 
-npm_ci() { # npm ci only when node_modules is missing or older than the lockfile
+npm_ci() { # install only when node_modules is missing or older than the lockfile
   local dir=$1
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "installing npm packages in $dir"
-    npm --prefix "$dir" ci --no-audit --no-fund --loglevel=error >/dev/null
+    # `npm install`, not `npm ci`: lockfiles written on one platform list only that platform's
+    # optional binaries (Biome, the Tauri CLI), which `npm ci` rejects as out of sync.
+    npm --prefix "$dir" install --no-audit --no-fund --loglevel=error >/dev/null
   fi
 }
 npm_ci ui

@@ -65,6 +65,18 @@ enum Command {
         #[command(subcommand)]
         command: Box<commands::log::LogCommand>,
     },
+    /// Run one read-only SOQL SELECT against the connected org (anything else is refused
+    /// before sending).
+    Soql {
+        /// The SELECT statement.
+        query: String,
+        /// One JSON object per record per line instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Stop paging through nextRecordsUrl after this many rows.
+        #[arg(long, value_name = "N", default_value_t = leadbridge_core::soql::DEFAULT_MAX_ROWS)]
+        max_rows: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +92,11 @@ fn main() -> ExitCode {
         Command::Org { command } => commands::org::run(cli.data_dir.as_deref(), command),
         Command::Mapping { command } => commands::mapping::run(cli.data_dir.as_deref(), command),
         Command::Log { command } => commands::log::run(cli.data_dir.as_deref(), *command),
+        Command::Soql {
+            query,
+            json,
+            max_rows,
+        } => commands::soql::run(cli.data_dir.as_deref(), &query, json, max_rows),
     };
     match result {
         Ok(code) => code,

@@ -2,39 +2,12 @@
 //! plays the browser: with `--no-browser` the CLI prints `Open: <url>` and the test GETs it.
 //! Runs under a session bus with an unlocked keyring (see scripts/test.sh).
 
-use std::io::{BufRead, BufReader, Read};
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use leadbridge_demo_org::{DemoOrg, DemoOrgConfig, CLIENT_ID, CLIENT_SECRET};
-
-fn leadbridge(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbridge"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("LEADBRIDGE_DATA_DIR");
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs the CLI off the async runtime (the demo org is served by it meanwhile).
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().expect("the binary runs"))
-        .await
-        .unwrap()
-}
-
-async fn demo_org() -> DemoOrg {
-    leadbridge_demo_org::start(DemoOrgConfig {
-        auto_approve: true,
-        ..DemoOrgConfig::default()
-    })
-    .await
-    .unwrap()
-}
+use common::{connect_no_browser, demo_org, leadbridge, run, text};
+use leadbridge_demo_org::{CLIENT_ID, CLIENT_SECRET};
 
 async fn status_json(dir: &Path) -> serde_json::Value {
     let mut cmd = leadbridge(dir);
@@ -44,64 +17,6 @@ async fn status_json(dir: &Path) -> serde_json::Value {
     let stdout = text(&out.stdout);
     assert_eq!(stdout.lines().count(), 1, "one JSON line: {stdout}");
     serde_json::from_str(&stdout).unwrap()
-}
-
-/// `org connect --no-browser`: reads the `Open: ` line, visits it like a browser, and returns
-/// the finished process's output and the page the browser ended on.
-async fn connect_no_browser(dir: &Path, org: &DemoOrg, extra: &[&str]) -> (Output, String) {
-    let mut child = leadbridge(dir)
-        .args([
-            "org",
-            "connect",
-            "--login-url",
-            &org.base_url(),
-            "--client-id",
-            CLIENT_ID,
-        ])
-        .args(["--callback-port", "0", "--no-browser"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (first, mut reader) = tokio::task::spawn_blocking(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut first = String::new();
-        reader.read_line(&mut first).unwrap();
-        (first, reader)
-    })
-    .await
-    .unwrap();
-    let url = first
-        .trim_end()
-        .strip_prefix("Open: ")
-        .unwrap_or_else(|| panic!("first line is Open: <url>, got {first:?}"));
-    assert!(
-        url.starts_with(&format!("{}/services/oauth2/authorize?", org.base_url())),
-        "{url}"
-    );
-    let page = reqwest::get(url).await.unwrap().text().await.unwrap();
-    let output = tokio::task::spawn_blocking(move || {
-        let mut rest = String::new();
-        reader.read_to_string(&mut rest).unwrap();
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let status = child.wait().unwrap();
-        Output {
-            status,
-            stdout: format!("{first}{rest}").into_bytes(),
-            stderr: stderr.into_bytes(),
-        }
-    })
-    .await
-    .unwrap();
-    (output, page)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,3 +7,4 @@ pub mod info;
 pub mod log;
 pub mod mapping;
 pub mod org;
+pub mod soql;

@@ -160,7 +160,7 @@ fn print_open_line(url: &str) -> Result<()> {
         .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write to stdout: {e}")))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -193,11 +193,17 @@ fn order_sql(q: &DeliveryQuery, table: &str) -> String {
 /// How a query with a search is answered (see the module comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Shape {
+    /// No search: walk the sort order's index.
     Plain,
+    /// Search alone: the full-text index in id (= creation) order.
     SearchStream,
+    /// Few matches: look each up, filter, sort.
     SearchNarrow,
+    /// Many matches, filter matching many rows: matches in id order, filter checked per row.
     SearchDense,
+    /// Many matches, filter matching fewer rows: matches in id order, kept if in the filter's id set.
     SearchFilterSet,
+    /// Other sorts and counts: the sort or filter index, each row probed in the set of matches.
     SearchProbe,
 }
 

@@ -100,7 +100,8 @@ impl Snapshot {
                 .push(record);
         }
         for list in out.values_mut() {
-            list.sort_by(|a, b| modified(b).cmp(&modified(a)));
+            // Most recently modified first: that is the Lead a sync updates.
+            list.sort_by_key(|r| std::cmp::Reverse(modified(r)));
         }
         out
     }

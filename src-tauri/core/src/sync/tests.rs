@@ -1,5 +1,8 @@
 //! The planner on its own: hand-built snapshots, the recorded describe fixtures.
 
+// Tests start from the default document and change the one setting each case is about.
+#![allow(clippy::field_reassign_with_default)]
+
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -137,9 +137,6 @@ pub struct TestBrowser {
     visits: Arc<Mutex<Vec<Visit>>>,
 }
 
-/// A page load in progress: its HTTP status and body.
-type Visit = JoinHandle<(u16, String)>;
-
 impl TestBrowser {
     pub async fn last_page(&self) -> (u16, String) {
         let handle = self

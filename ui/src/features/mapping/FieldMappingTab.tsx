@@ -69,6 +69,7 @@ export function FieldMappingTab({
   describe,
   notConnected,
   onMapped,
+  onRefreshFields,
 }: {
   object: MappedObject;
   draft: MappingDocument;
@@ -79,6 +80,8 @@ export function FieldMappingTab({
   notConnected: boolean;
   /** Says what a drop or "Add field" did (shown and announced by the screen). */
   onMapped: (message: string) => void;
+  /** Reads the org's fields again (after a change in Salesforce). */
+  onRefreshFields: () => void;
 }) {
   const rows = rowsOf(draft, object);
   const fields = describe.state === "ready" ? describe.value.fields : null;
@@ -158,6 +161,7 @@ export function FieldMappingTab({
         notConnected={notConnected}
         labelOf={labelOf}
         onMap={map}
+        onRefresh={onRefreshFields}
       />
     </div>
   );
@@ -405,6 +409,7 @@ function DragArea({
   notConnected,
   labelOf,
   onMap,
+  onRefresh,
 }: {
   object: MappedObject;
   rows: readonly MappingRow[];
@@ -414,6 +419,7 @@ function DragArea({
   notConnected: boolean;
   labelOf: (name: string) => string;
   onMap: (source: string, target: string) => void;
+  onRefresh: () => void;
 }) {
   const [query, setQuery] = useState("");
   const [showReadOnly, setShowReadOnly] = useState(false);
@@ -481,7 +487,19 @@ function DragArea({
             </ul>
           </div>
           <div className="drag-column">
-            <h3>Salesforce {object} fields</h3>
+            <div className="row column-head">
+              <h3>Salesforce {object} fields</h3>
+              {describe.state === "ready" && (
+                <button
+                  type="button"
+                  className="ghost"
+                  onClick={onRefresh}
+                  title="Read the org's fields again, after a change in Salesforce"
+                >
+                  Refresh
+                </button>
+              )}
+            </div>
             {describe.state === "loading" && <p className="muted">Loading the org's {object} fields…</p>}
             {describe.state === "failed" &&
               (notConnected ? (
@@ -542,9 +560,11 @@ function ChatFieldItem({ field, mappedTo }: { field: ChatField; mappedTo: string
           ⠿
         </span>
         <span className="mono">{field.path}</span>
-        <span className="badge" title="Contacts with a value">
-          {field.count === 1 ? "1 contact" : `${field.count} contacts`}
-        </span>
+        {field.count > 0 && (
+          <span className="badge" title="Stored contacts with a value">
+            {field.count === 1 ? "1 contact" : `${field.count} contacts`}
+          </span>
+        )}
       </div>
       <div className="hint truncate">
         {example ? `e.g. ${example}` : "No value seen yet"}

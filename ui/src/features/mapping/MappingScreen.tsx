@@ -191,40 +191,28 @@ export function MappingScreen() {
             </span>
           )}
         </div>
-        <span className="spacer" />
-        {!notConnected && (
+        <div className="save-actions">
+          <input
+            className="note-input"
+            placeholder="Note for this version (optional)"
+            aria-label="Note for this version"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="save-note"
+          />
           <button
             type="button"
-            className="ghost"
-            onClick={() => {
-              reloadDescribes(true);
-              setGeneration((g) => g + 1);
-            }}
-            title="Read the org's fields again (after a change in Salesforce)"
+            className="secondary"
+            disabled={!dirty || saving}
+            onClick={() => setConfirmDiscard(true)}
+            data-testid="discard"
           >
-            Refresh fields
+            Discard
           </button>
-        )}
-        <input
-          className="note-input"
-          placeholder="Note for this version (optional)"
-          aria-label="Note for this version"
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-          data-testid="save-note"
-        />
-        <button
-          type="button"
-          className="secondary"
-          disabled={!dirty || saving}
-          onClick={() => setConfirmDiscard(true)}
-          data-testid="discard"
-        >
-          Discard
-        </button>
-        <button type="button" disabled={!dirty || saving} onClick={save} data-testid="save">
-          {saving ? "Saving…" : "Save"}
-        </button>
+          <button type="button" disabled={!dirty || saving} onClick={save} data-testid="save">
+            {saving ? "Saving…" : "Save"}
+          </button>
+        </div>
       </div>
       {saveError !== null && <ErrorBanner error={saveError} />}
       <ValidationSummary validation={validation} notConnected={notConnected} />
@@ -260,6 +248,10 @@ export function MappingScreen() {
             describe={describes[tab]}
             notConnected={notConnected}
             onMapped={setMessage}
+            onRefreshFields={() => {
+              reloadDescribes(true);
+              setGeneration((g) => g + 1);
+            }}
           />
         )}
       </div>
