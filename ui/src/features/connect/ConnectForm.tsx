@@ -189,11 +189,11 @@ export function ConnectForm({
           <span className="field-label" id="login-host-label">
             Login host
           </span>
-          <div className="choices" role="radiogroup" aria-labelledby="login-host-label">
+          <div className="radio-row" role="radiogroup" aria-labelledby="login-host-label">
             {HOSTS.map((h) => {
               const disabled = clientCredentials && h.kind !== "custom";
               return (
-                <label key={h.kind} className={disabled ? "choice disabled" : "choice"}>
+                <label key={h.kind} className={disabled ? "radio-option disabled" : "radio-option"}>
                   <input
                     type="radio"
                     name="loginHost"
@@ -236,7 +236,7 @@ export function ConnectForm({
           </Field>
         )}
         {v.loginHost !== "custom" && fieldError("loginUrl") && (
-          <p className="field-error field-wide">{fieldError("loginUrl")}</p>
+          <p className="input-error field-wide">{fieldError("loginUrl")}</p>
         )}
 
         <Field
@@ -284,8 +284,8 @@ export function ConnectForm({
           <span className="field-label" id="flow-label">
             Flow
           </span>
-          <div className="choices" role="radiogroup" aria-labelledby="flow-label">
-            <label className="choice">
+          <div className="radio-row" role="radiogroup" aria-labelledby="flow-label">
+            <label className="radio-option">
               <input
                 type="radio"
                 name="flow"
@@ -295,10 +295,10 @@ export function ConnectForm({
               />
               <span>
                 Web server with PKCE (recommended)
-                <span className="hint choice-hint">You approve the login in your browser.</span>
+                <span className="hint radio-hint">You approve the login in your browser.</span>
               </span>
             </label>
-            <label className="choice">
+            <label className="radio-option">
               <input
                 type="radio"
                 name="flow"
@@ -308,7 +308,7 @@ export function ConnectForm({
               />
               <span>
                 Client credentials
-                <span className="hint choice-hint">
+                <span className="hint radio-hint">
                   Server to server, as the app's Run As user. Needs your My Domain URL and the client secret.
                 </span>
               </span>
@@ -359,7 +359,7 @@ export function ConnectForm({
 
       {error !== null && <ErrorBanner error={error} />}
       {phase.kind === "cancelled" && (
-        <p className="notice" role="status">
+        <p className="status-note" role="status">
           Login cancelled. Nothing was saved.
         </p>
       )}
@@ -423,7 +423,7 @@ function Field({
         </p>
       )}
       {error && (
-        <p className="field-error" id={`${id}-error`}>
+        <p className="input-error" id={`${id}-error`}>
           {error}
         </p>
       )}

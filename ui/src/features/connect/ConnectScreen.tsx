@@ -98,7 +98,7 @@ export function ConnectScreen() {
   return (
     <div className="stack connect-screen">
       {notice && (
-        <p className={`notice notice-${notice.tone}`} role="status" data-testid="connect-notice">
+        <p className={`status-note status-note-${notice.tone}`} role="status" data-testid="connect-notice">
           {notice.text}
         </p>
       )}

@@ -148,7 +148,7 @@ function ContactDetail({ contact: c }: { contact: Contact }) {
             {c.conversations.map((conv) => (
               <li key={`${conv.conversationId}:${conv.firstSeenAt}`} className="list-item">
                 <div className="row">
-                  <strong className="mono">{conv.conversationId ?? "conversation without an id"}</strong>
+                  <strong className="mono">{conv.conversationId ?? "Conversation"}</strong>
                   <ConversationBadge status={conv.status} />
                 </div>
                 {conv.conversationUrl && <div>{link(conv.conversationUrl)}</div>}

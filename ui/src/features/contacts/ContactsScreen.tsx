@@ -89,7 +89,7 @@ export function ContactsScreen() {
               <input
                 type="search"
                 className="search"
-                placeholder="Search email, name or company"
+                placeholder="Email, name or company…"
                 aria-label="Search contacts"
                 value={searchText}
                 onChange={(e) => setSearchText(e.target.value)}

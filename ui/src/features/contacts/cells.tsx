@@ -33,7 +33,9 @@ export function DeliveryBadge({ contact: c }: { contact: Contact }) {
       return c.salesforceLeadId || c.salesforceContactId ? (
         <span className="badge badge-success">delivered</span>
       ) : (
-        <span className="muted">not delivered</span>
+        <span className="muted" title="Not delivered to Salesforce yet">
+          not sent
+        </span>
       );
     default:
       return <span className="badge">{c.lastDeliveryStatus}</span>;
