@@ -232,6 +232,14 @@ async fn the_app_s_own_queries_for_a_contact_run_as_previewed() {
         "{purposes:?}"
     );
     assert!(purposes[1].starts_with("Dedupe: Contacts"), "{purposes:?}");
+    // The push's own builder: the mapped Lead fields the org has are read too.
+    assert!(
+        preview.queries[0].soql.starts_with(
+            "SELECT Id, Email, OwnerId, LastModifiedDate, IsConverted, Phone, FirstName, LastName, Company, "
+        ),
+        "{}",
+        preview.queries[0].soql
+    );
     assert!(purposes[2].starts_with("Owner:"), "{purposes:?}");
     assert!(
         purposes[3..].iter().all(|p| p.starts_with("Account:")) && purposes.len() > 3,

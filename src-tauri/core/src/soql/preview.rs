@@ -2,8 +2,8 @@
 //! (PRODUCT.md, SOQL preview), written by the same builders that send them, so the preview is
 //! exactly what goes out, escaping included (`o'brien@...` becomes `'o\'brien@...'`).
 //!
-//! - Dedupe: unconverted Leads and Contacts by Email ([`dedupe_queries`], here until the sync
-//!   module exposes its own lookup builders; then this should call those).
+//! - Dedupe: unconverted Leads and Contacts by Email ([`dedupe_queries`], built by the sync's
+//!   own [`dedupe_statements`], with the mapped fields the org's describe knows).
 //! - Owner: every User of the org, as routing reads them ([`crate::routing::users::users_soql`]).
 //! - Account: routing's Account lookups by the company's website, domain field and name
 //!   ([`AccountQueryPlan`]), planned from the org's Account describe and the mapping in force.
@@ -11,13 +11,17 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::builder::{Budget, Condition, Select, MAX_STATEMENT_CHARS};
-use crate::contacts::{self, Contact};
+use std::collections::HashMap;
+
+use crate::contacts::{self, email, Contact};
+use crate::mapping::document::MappingDocument;
 use crate::mapping::versions::MappingStore;
 use crate::routing::facts::AccountQueryPlan;
 use crate::routing::users::users_soql;
+use crate::salesforce::describe::SObjectDescribe;
 use crate::salesforce::SalesforceClient;
 use crate::store::Store;
+use crate::sync::lookup::dedupe_statements;
 use crate::{Error, ErrorCode, Result};
 
 /// One statement the app sends, and why.
@@ -41,50 +45,40 @@ pub struct ContactPreview {
     pub notes: Vec<String>,
 }
 
-const LEAD_FIELDS: &[&str] = &[
-    "Id",
-    "Email",
-    "FirstName",
-    "LastName",
-    "Company",
-    "Status",
-    "OwnerId",
-    "LastModifiedDate",
-];
-const CONTACT_FIELDS: &[&str] = &[
-    "Id",
-    "Email",
-    "FirstName",
-    "LastName",
-    "AccountId",
-    "OwnerId",
-    "LastModifiedDate",
-];
-
-/// The dedupe lookups for `email`: unconverted Leads and Contacts with it. Salesforce compares
-/// Email case-insensitively. A sync sends the same shape for a whole batch (`IN` over many
+/// The dedupe lookups a push of `email` sends: unconverted Leads and Contacts with it, read
+/// with the fields the mapping `doc` needs (those `describes` knows). Salesforce compares
+/// Email case-insensitively. A push sends the same shape for a whole batch (`IN` over many
 /// emails, split by length); for one contact it is one statement each.
-pub fn dedupe_queries(email: &str) -> Result<Vec<PreviewQuery>> {
+pub fn dedupe_queries(
+    doc: &MappingDocument,
+    describes: &HashMap<String, SObjectDescribe>,
+    email: &str,
+) -> Result<Vec<PreviewQuery>> {
     let email = email.trim();
     if email.is_empty() {
         return Err(Error::invalid_input("the contact's email is empty").field("email"));
     }
-    let emails = [email.to_string()];
+    let statements = dedupe_statements(doc, describes, &[email::key(email)])?;
+    let [lead, contact] = [statements.leads, statements.contacts].map(|mut s| {
+        // One short email always fits one statement; anything else is a builder bug.
+        match (s.pop(), s.is_empty()) {
+            (Some(statement), true) => Ok(statement),
+            _ => Err(Error::internal(
+                "the dedupe lookup for one contact did not build as one statement",
+            )),
+        }
+    });
     Ok(vec![
         PreviewQuery {
             purpose:
                 "Dedupe: unconverted Leads with this email (an existing Lead is updated, not duplicated)"
                     .into(),
-            soql: one_statement(
-                Select::new("Lead", LEAD_FIELDS).filter(Condition::eq("IsConverted", false)),
-                "Email",
-                &emails,
-            )?,
+            soql: lead?,
         },
         PreviewQuery {
             purpose: "Dedupe: Contacts with this email (an existing Contact means no new Lead)"
                 .into(),
-            soql: one_statement(Select::new("Contact", CONTACT_FIELDS), "Email", &emails)?,
+            soql: contact?,
         },
     ])
 }
@@ -104,19 +98,38 @@ pub async fn preview_for_contact(
         )
         .field("email")
     })?;
-    let mut queries = dedupe_queries(&contact.email)?;
+    let doc = MappingStore::new(store).current()?.document;
+    let mut notes = Vec::new();
+    let describes = match client {
+        None => HashMap::new(),
+        Some(client) => match client.describe_many(&["Lead", "Contact"]).await {
+            Ok(found) => found
+                .into_iter()
+                .flatten()
+                .map(|d| (d.name.clone(), (*d).clone()))
+                .collect(),
+            Err(e) => {
+                notes.push(format!(
+                    "The dedupe lookups show only the fields every push reads: the org's Lead and Contact fields could not be read: {} ({})",
+                    e.message,
+                    e.code.as_str()
+                ));
+                HashMap::new()
+            }
+        },
+    };
+    let mut queries = dedupe_queries(&doc, &describes, &contact.email)?;
     queries.push(PreviewQuery {
         purpose: "Owner: every Salesforce User (the user mapping and the ownership rules resolve chat agents and Account owners among them)"
             .into(),
         soql: users_soql()?,
     });
-    let mut notes = Vec::new();
     match client {
         None => notes.push(
             "The Account lookup is planned from the org's Account fields: connect an org to see it."
                 .to_string(),
         ),
-        Some(client) => match account_queries(store, client, &contact).await {
+        Some(client) => match account_queries(&doc, client, &contact).await {
             Ok((account_queries, account_notes)) => {
                 queries.extend(account_queries);
                 notes.extend(account_notes);
@@ -137,19 +150,18 @@ pub async fn preview_for_contact(
 }
 
 async fn account_queries(
-    store: &Store,
+    doc: &MappingDocument,
     client: &SalesforceClient,
     contact: &Contact,
 ) -> Result<(Vec<PreviewQuery>, Vec<String>)> {
-    let doc = MappingStore::new(store).current()?.document;
     let describe = client.describe("Account").await?;
-    let plan = AccountQueryPlan::new(&describe, &doc);
+    let plan = AccountQueryPlan::new(&describe, doc);
     let mut notes: Vec<String> = plan
         .unread
         .iter()
         .map(|(field, why)| format!("Ownership rule field {field}: {why}"))
         .collect();
-    let statements = plan.statements(std::slice::from_ref(contact), &doc)?;
+    let statements = plan.statements(std::slice::from_ref(contact), doc)?;
     if statements.is_empty() {
         notes.push(
             "No Account lookup: the contact gives no company name, website or domain.".to_string(),
@@ -182,18 +194,6 @@ fn matched_by(soql: &str) -> String {
     }
 }
 
-/// `query AND field IN (values)` as one statement.
-fn one_statement(select: Select, field: &str, values: &[String]) -> Result<String> {
-    let mut statements =
-        select.build_in_chunks(field, values, Budget::Chars(MAX_STATEMENT_CHARS))?;
-    match (statements.pop(), statements.is_empty()) {
-        (Some(statement), true) => Ok(statement),
-        _ => Err(Error::internal(format!(
-            "the {field} lookup for one contact did not build as one statement"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,13 +201,15 @@ mod tests {
 
     #[test]
     fn dedupe_lookups_escape_the_email_and_pass_the_guard() {
-        let queries = dedupe_queries(" o'brien@harborlight.example ").unwrap();
+        let doc = MappingDocument::default();
+        let queries =
+            dedupe_queries(&doc, &HashMap::new(), " O'Brien@harborlight.example ").unwrap();
         let soql: Vec<&str> = queries.iter().map(|q| q.soql.as_str()).collect();
         assert_eq!(
             soql,
             [
-                r"SELECT Id, Email, FirstName, LastName, Company, Status, OwnerId, LastModifiedDate FROM Lead WHERE IsConverted = FALSE AND Email IN ('o\'brien@harborlight.example')",
-                r"SELECT Id, Email, FirstName, LastName, AccountId, OwnerId, LastModifiedDate FROM Contact WHERE Email IN ('o\'brien@harborlight.example')",
+                r"SELECT Id, Email, OwnerId, LastModifiedDate, IsConverted FROM Lead WHERE IsConverted = FALSE AND Email IN ('o\'brien@harborlight.example')",
+                r"SELECT Id, Email, OwnerId, AccountId, LastModifiedDate FROM Contact WHERE Email IN ('o\'brien@harborlight.example')",
             ]
         );
         for q in &queries {
@@ -217,7 +219,7 @@ mod tests {
 
     #[test]
     fn an_empty_email_is_refused() {
-        let e = dedupe_queries("  ").unwrap_err();
+        let e = dedupe_queries(&MappingDocument::default(), &HashMap::new(), "  ").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
     }
 

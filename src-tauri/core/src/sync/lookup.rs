@@ -17,7 +17,9 @@ use futures_util::stream::{self, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::retry::{self, RetryPolicy};
+use crate::mapping::document::{ContactPolicy, MappingDocument};
 use crate::salesforce::composite::{CompositeSubrequest, MAX_QUERY_OR_COLLECTION_SUBREQUESTS};
+use crate::salesforce::describe::SObjectDescribe;
 use crate::salesforce::query::{QueryPage, Record};
 use crate::salesforce::records::WriteOptions;
 use crate::salesforce::SalesforceClient;
@@ -45,6 +47,71 @@ pub fn statements_in(
         select = select.filter(f);
     }
     select.build_in_chunks(field, values, Budget::Chars(MAX_STATEMENT_CHARS))
+}
+
+/// The dedupe look-ups for `emails`: unconverted Leads, and Contacts, by Email.
+pub struct DedupeStatements {
+    pub leads: Vec<String>,
+    pub contacts: Vec<String>,
+}
+
+/// Builds the dedupe look-ups a push sends (and the SOQL preview shows): the fields the
+/// planner needs plus every mapped target the org's describe knows (a field the org lacks
+/// would fail the whole query; the mapping check reports it instead). Converted Leads became
+/// Contacts and are read-only, so they are not matched. Contacts are read for their fields
+/// only when the mapping updates existing Contacts.
+pub fn dedupe_statements(
+    doc: &MappingDocument,
+    describes: &HashMap<String, SObjectDescribe>,
+    emails: &[String],
+) -> Result<DedupeStatements> {
+    let lead_fields = lookup_fields(
+        &["Id", "Email", "OwnerId", "LastModifiedDate", "IsConverted"],
+        doc.objects.lead.iter().map(|r| r.target.as_str()).collect(),
+        describes.get("Lead"),
+    );
+    let contact_targets = match doc.contact_policy {
+        ContactPolicy::UpdateExisting => doc
+            .objects
+            .contact
+            .iter()
+            .map(|r| r.target.as_str())
+            .collect(),
+        ContactPolicy::Skip => Vec::new(),
+    };
+    let contact_fields = lookup_fields(
+        &["Id", "Email", "OwnerId", "AccountId", "LastModifiedDate"],
+        contact_targets,
+        describes.get("Contact"),
+    );
+    Ok(DedupeStatements {
+        leads: statements_in(
+            "Lead",
+            &lead_fields,
+            vec![Condition::eq("IsConverted", false)],
+            "Email",
+            emails,
+        )?,
+        contacts: statements_in("Contact", &contact_fields, vec![], "Email", emails)?,
+    })
+}
+
+/// Field names for a look-up: the fixed ones, then the mapped targets that exist.
+pub fn lookup_fields(
+    fixed: &[&str],
+    targets: Vec<&str>,
+    describe: Option<&SObjectDescribe>,
+) -> Vec<String> {
+    let mut out: Vec<String> = fixed.iter().map(|f| f.to_string()).collect();
+    for target in targets {
+        let Some(field) = describe.and_then(|d| d.field(target)) else {
+            continue;
+        };
+        if !out.iter().any(|f| f.eq_ignore_ascii_case(&field.name)) {
+            out.push(field.name.clone());
+        }
+    }
+    out
 }
 
 /// Every record of every statement (all pages), per statement, in statement order.

@@ -13,7 +13,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::executor::{execute, ExecuteOptions};
 use super::lock::SyncLock;
-use super::lookup::{by_id, query_statements, statements_in};
+use super::lookup::{
+    by_id, dedupe_statements, lookup_fields, query_statements, statements_in, DedupeStatements,
+};
 use super::model::Plan;
 use super::outcome::SyncReport;
 use super::planner::{self, PlanInput};
@@ -27,7 +29,6 @@ use crate::mapping::document::{AssignmentPolicy, ContactPolicy, MappingDocument}
 use crate::mapping::{self, ChatFields, MappingStore, Severity};
 use crate::salesforce::describe::SObjectDescribe;
 use crate::salesforce::SalesforceClient;
-use crate::soql::Condition;
 use crate::store::Store;
 use crate::{Error, Result};
 
@@ -329,20 +330,6 @@ fn check_mapping(
     Ok(())
 }
 
-/// Field names for a look-up: the fixed ones, then the mapped targets that exist.
-fn fields(fixed: &[&str], targets: Vec<&str>, describe: Option<&SObjectDescribe>) -> Vec<String> {
-    let mut out: Vec<String> = fixed.iter().map(|f| f.to_string()).collect();
-    for target in targets {
-        let Some(field) = describe.and_then(|d| d.field(target)) else {
-            continue;
-        };
-        if !out.iter().any(|f| f.eq_ignore_ascii_case(&field.name)) {
-            out.push(field.name.clone());
-        }
-    }
-    out
-}
-
 /// The snapshot: Leads and Contacts by email, routing, matched Accounts, re-checks.
 async fn look_up(
     client: &SalesforceClient,
@@ -356,34 +343,10 @@ async fn look_up(
         .iter()
         .map(|c| c.email_key.clone())
         .collect();
-    let lead_fields = fields(
-        &["Id", "Email", "OwnerId", "LastModifiedDate", "IsConverted"],
-        doc.objects.lead.iter().map(|r| r.target.as_str()).collect(),
-        describes.get("Lead"),
-    );
-    let contact_targets = match doc.contact_policy {
-        ContactPolicy::UpdateExisting => doc
-            .objects
-            .contact
-            .iter()
-            .map(|r| r.target.as_str())
-            .collect(),
-        ContactPolicy::Skip => Vec::new(),
-    };
-    let contact_fields = fields(
-        &["Id", "Email", "OwnerId", "AccountId", "LastModifiedDate"],
-        contact_targets,
-        describes.get("Contact"),
-    );
-    // Converted Leads became Contacts (and are read-only): they are not matched.
-    let lead_statements = statements_in(
-        "Lead",
-        &lead_fields,
-        vec![Condition::eq("IsConverted", false)],
-        "Email",
-        &emails,
-    )?;
-    let contact_statements = statements_in("Contact", &contact_fields, vec![], "Email", &emails)?;
+    let DedupeStatements {
+        leads: lead_statements,
+        contacts: contact_statements,
+    } = dedupe_statements(doc, describes, &emails)?;
     let split = lead_statements.len();
     let all: Vec<String> = lead_statements
         .into_iter()
@@ -423,7 +386,7 @@ async fn look_up(
             .collect();
         ids.sort();
         ids.dedup();
-        let account_fields = fields(
+        let account_fields = lookup_fields(
             &["Id", "Name"],
             doc.objects
                 .account
