@@ -1,8 +1,11 @@
-//! What every command needs: the resolved data directory, the store, and logging to a file.
+//! What every command needs: the resolved data directory, the store, and logging to a file;
+//! and for those that talk to Salesforce, the active profile's client.
 
 use std::path::{Path, PathBuf};
 
 use leadbridge_core::logging::LogGuard;
+use leadbridge_core::salesforce::token_vault::TokenVault;
+use leadbridge_core::salesforce::SalesforceClient;
 use leadbridge_core::store::Store;
 use leadbridge_core::Result;
 
@@ -23,5 +26,11 @@ impl Context {
             store,
             _log_guard: guard,
         })
+    }
+
+    /// The active org profile's client (`NOT_CONNECTED` when there is none).
+    pub fn client(&self) -> Result<SalesforceClient> {
+        let vault = TokenVault::for_data_dir(&self.data_dir)?;
+        SalesforceClient::open(&self.store, &vault, None)
     }
 }

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use leadbridge_core::mapping::{
-    self, export, ChatFields, DescribeDir, DescribeSource, MappingStore, Problem, Severity,
+    self, export, validate_live, ChatFields, DescribeDir, MappingStore, Problem, Severity,
 };
 use leadbridge_core::{Error, ErrorCode, Result};
 
 use super::context::Context;
+use super::org::runtime;
 use crate::output;
 
 /// Larger than any real mapping document by orders of magnitude; refuses a wrong file early.
@@ -34,7 +35,8 @@ pub enum MappingCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Check the mapping document in force (or FILE); exit 1 when it has errors.
+    /// Check the mapping document in force (or FILE) against the connected org (or saved
+    /// describes); exit 1 when it has errors.
     Validate {
         /// A document file to check instead of the one in force.
         file: Option<PathBuf>,
@@ -78,7 +80,7 @@ pub fn run(data_dir: Option<&Path>, command: MappingCommand) -> Result<ExitCode>
             file,
             describe_dir,
             json,
-        } => validate_cmd(&versions, file.as_deref(), describe_dir.as_deref(), json),
+        } => validate_cmd(&ctx, file.as_deref(), describe_dir.as_deref(), json),
         MappingCommand::History { json } => history_cmd(&versions, json),
         MappingCommand::Diff { a, b, json } => {
             let changes = versions.diff(a, b).map_err(version_argument)?;
@@ -210,27 +212,38 @@ fn import_cmd(
 }
 
 fn validate_cmd(
-    versions: &MappingStore<'_>,
+    ctx: &Context,
     file: Option<&Path>,
     describe_dir: Option<&Path>,
     json: bool,
 ) -> Result<ExitCode> {
-    let describes: Option<Box<dyn DescribeSource>> =
-        describe_dir.map(|dir| Box::new(DescribeDir::new(dir)) as Box<dyn DescribeSource>);
-    if describes.is_none() && !json {
-        eprintln!("note: org checks skipped (no describe source; pass --describe-dir DIR)");
-    }
-    let chat = ChatFields::standard();
-    let problems = match file {
-        Some(path) => {
-            let parsed = mapping::parse(&read_document(path)?)?;
-            let mut problems =
-                mapping::validate_with(&parsed.document, describes.as_deref(), &chat)?;
-            parsed.locate(&mut problems);
-            problems
-        }
-        None => mapping::validate_with(&versions.current()?.document, describes.as_deref(), &chat)?,
+    let parsed = file
+        .map(|path| mapping::parse(&read_document(path)?))
+        .transpose()?;
+    let doc = match &parsed {
+        Some(parsed) => parsed.document.clone(),
+        None => MappingStore::new(&ctx.store).current()?.document,
     };
+    let mut problems = match describe_dir {
+        Some(dir) => {
+            mapping::validate_with(&doc, Some(&DescribeDir::new(dir)), &ChatFields::standard())?
+        }
+        // The connected org's describes, as the Mapping screen checks them.
+        None => {
+            let validation = runtime()?.block_on(validate_live(&doc, &ctx.store, ctx.client()))?;
+            if let Some(e) = &validation.org_error {
+                eprintln!(
+                    "note: org checks skipped: {} ({}); connect an org with `leadbridge org connect`, or pass --describe-dir DIR",
+                    e.message,
+                    e.code.as_str()
+                );
+            }
+            validation.problems
+        }
+    };
+    if let Some(parsed) = &parsed {
+        parsed.locate(&mut problems);
+    }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     if json {
         for p in &problems {

@@ -7,8 +7,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use leadbridge_core::salesforce::token_vault::TokenVault;
-use leadbridge_core::salesforce::SalesforceClient;
 use leadbridge_core::soql::{self, QueryResult};
 use leadbridge_core::{Error, ErrorCode, Result};
 
@@ -28,8 +26,7 @@ pub fn run(data_dir: Option<&Path>, query: &str, json: bool, max_rows: usize) ->
         .field("--max-rows"));
     }
     let ctx = Context::open(data_dir)?;
-    let vault = TokenVault::for_data_dir(&ctx.data_dir)?;
-    let client = SalesforceClient::open(&ctx.store, &vault, None)?;
+    let client = ctx.client()?;
     let result = runtime()?.block_on(soql::run_checked(&client, &checked, max_rows))?;
 
     // Pages come back whole; the person asked for at most `max_rows`.

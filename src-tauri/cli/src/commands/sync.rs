@@ -14,17 +14,16 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use leadbridge_core::salesforce::token_vault::TokenVault;
-use leadbridge_core::salesforce::SalesforceClient;
 use leadbridge_core::sync::{
     self, ExecuteOptions, Plan, PlanAction, PlanItem, PlanOptions, ResultStatus, RetryPolicy,
     RetryTarget, Selection, SyncProgress, SyncReport,
 };
-use leadbridge_core::{Error, ErrorCode, Result};
+use leadbridge_core::Result;
 use tokio_util::sync::CancellationToken;
 
 use super::context::Context;
 use super::log::LogCommand as LogViewCommand;
+use super::org::runtime;
 use crate::output::{self, EXIT_FAILED};
 
 const DEFAULT_DELAYS: &str = "2000,8000,32000";
@@ -96,7 +95,7 @@ pub fn run(data_dir: Option<&Path>, args: SyncArgs) -> Result<ExitCode> {
     let ctx = Context::open(data_dir)?;
     // Unknown emails are refused before anything else (nothing is sent).
     sync::select(&ctx.store, &selection)?;
-    let client = client(&ctx)?;
+    let client = ctx.client()?;
     runtime()?.block_on(async {
         if args.dry_run {
             let options = PlanOptions {
@@ -121,29 +120,12 @@ pub fn retry(data_dir: Option<&Path>, args: RetryArgs) -> Result<ExitCode> {
         None => RetryTarget::AllFailed,
     };
     let ctx = Context::open(data_dir)?;
-    let client = client(&ctx)?;
+    let client = ctx.client()?;
     runtime()?.block_on(async {
         let options = execute_options(policy, args.json);
         let report = sync::retry(&client, &ctx.store, target, &options).await?;
         finish(&report, args.json)
     })
-}
-
-fn client(ctx: &Context) -> Result<SalesforceClient> {
-    let vault = TokenVault::for_data_dir(&ctx.data_dir)?;
-    SalesforceClient::open(&ctx.store, &vault, None)
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })
 }
 
 /// Ctrl-C cancels before the next batch; progress goes to a terminal's stderr.
