@@ -23,7 +23,7 @@ import {
   withScreenSections,
 } from "./model";
 import { ProblemList } from "./ProblemList";
-import { useLeaveGuard } from "./useLeaveGuard";
+import { CLOSE_WINDOW, useLeaveGuard } from "./useLeaveGuard";
 import "./mapping.css";
 
 type TabId = MappedObject | "settings" | "history";
@@ -317,7 +317,7 @@ export function MappingScreen() {
                 Stay
               </button>
               <button type="button" className="danger" onClick={guard.leave} data-testid="leave-discard">
-                Leave and discard
+                {guard.pending === CLOSE_WINDOW ? "Close and discard" : "Leave and discard"}
               </button>
               <button
                 type="button"
@@ -327,12 +327,15 @@ export function MappingScreen() {
                 }}
                 data-testid="leave-save"
               >
-                Save and leave
+                {guard.pending === CLOSE_WINDOW ? "Save and close" : "Save and leave"}
               </button>
             </>
           }
         >
-          <p>The mapping has unsaved changes. They are lost if you leave this screen now.</p>
+          <p>
+            The mapping has unsaved changes. They are lost if you{" "}
+            {guard.pending === CLOSE_WINDOW ? "close Leadbridge" : "leave this screen"} now.
+          </p>
         </Dialog>
       )}
     </div>
