@@ -71,7 +71,7 @@ function useDescribes(): [Describes, (refresh: boolean) => void] {
 }
 
 /** The draft's problems, checked shortly after each edit (stale answers are dropped). */
-function useValidation(draft: MappingDocument | null, generation: number): Loadable<Validation> {
+export function useValidation(draft: MappingDocument | null, generation: number): Loadable<Validation> {
   const [result, setResult] = useState<Loadable<Validation>>({ state: "loading" });
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` re-checks after the org's fields were refreshed.
   useEffect(() => {
