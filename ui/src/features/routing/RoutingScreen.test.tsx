@@ -226,7 +226,7 @@ describe("Routing screen", () => {
     // The unsaved draft was tested: nothing was saved.
     expect(core.saved).toEqual([]);
     const last = core.calls.filter((c) => c.cmd === "routing_test").at(-1);
-    expect((last?.args.document as MappingDocument).ownerStrategies[0]).toEqual({
+    expect((last?.args.document as MappingDocument | undefined)?.ownerStrategies[0]).toEqual({
       strategy: "meeting_scheduler",
       enabled: false,
     });
