@@ -2,7 +2,6 @@ import { useEffect, useMemo, useReducer, useState } from "react";
 import { ApiError, api } from "../../api";
 import type { SalesforceUser } from "../../bindings/SalesforceUser";
 import type { UserMappingSuggestion } from "../../bindings/UserMappingSuggestion";
-import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { type TabItem, Tabs } from "../../components/Tabs";
 import { type Loadable, useLoad } from "../../hooks";
@@ -11,6 +10,7 @@ import { formatWhen } from "../mapping/HistoryPanel";
 import { useValidation } from "../mapping/MappingScreen";
 import { isRoutingProblem, withSections } from "../mapping/model";
 import { ProblemList } from "../mapping/ProblemList";
+import { DiscardDialog, LeaveDialog } from "../mapping/UnsavedDialogs";
 import { useLeaveGuard } from "../mapping/useLeaveGuard";
 import {
   moveStrategy,
@@ -298,62 +298,17 @@ export function RoutingScreen() {
         )}
       </p>
       {confirmDiscard && (
-        <Dialog
-          title="Discard unsaved changes?"
-          onClose={() => setConfirmDiscard(false)}
-          actions={
-            <>
-              <button type="button" className="secondary" onClick={() => setConfirmDiscard(false)}>
-                Keep editing
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  dispatch({ type: "discard" });
-                  setConfirmDiscard(false);
-                  setSaveError(null);
-                }}
-                data-testid="confirm-discard"
-              >
-                Discard changes
-              </button>
-            </>
-          }
-        >
-          <p>
-            The routing settings go back to {base.version === 0 ? "the defaults" : `version ${base.version}`}.
-          </p>
-        </Dialog>
+        <DiscardDialog
+          back={`The routing settings go back to ${base.version === 0 ? "the defaults" : `version ${base.version}`}.`}
+          onKeep={() => setConfirmDiscard(false)}
+          onDiscard={() => {
+            dispatch({ type: "discard" });
+            setConfirmDiscard(false);
+            setSaveError(null);
+          }}
+        />
       )}
-      {guard.pending !== null && (
-        <Dialog
-          title="Leave without saving?"
-          onClose={guard.stay}
-          actions={
-            <>
-              <button type="button" className="secondary" onClick={guard.stay} data-testid="leave-stay">
-                Stay
-              </button>
-              <button type="button" className="danger" onClick={guard.leave} data-testid="leave-discard">
-                Leave and discard
-              </button>
-              <button
-                type="button"
-                onClick={async () => {
-                  if (await save()) guard.leave();
-                  else guard.stay();
-                }}
-                data-testid="leave-save"
-              >
-                Save and leave
-              </button>
-            </>
-          }
-        >
-          <p>The routing settings have unsaved changes. They are lost if you leave this screen now.</p>
-        </Dialog>
-      )}
+      {guard.pending !== null && <LeaveDialog what="The routing settings have" guard={guard} save={save} />}
     </div>
   );
 }
