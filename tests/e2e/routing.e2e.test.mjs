@@ -193,6 +193,10 @@ async function reorderAndTest() {
   await (await byTestId(browser, "tab-segments")).click();
   await (await byTestId(browser, "add-segment")).click();
   await (await byTestId(browser, "add-condition-0")).click();
+  await (await byTestId(browser, "condition-0-0-field")).selectByAttribute("value", "employees");
+  await (await byTestId(browser, "condition-0-0-op")).selectByAttribute("value", "gte");
+  await (await byTestId(browser, "condition-0-0-value")).setValue("1000");
+  await screenshot(browser, "routing-segments");
   await (await byTestId(browser, "tab-rules")).click();
   await (await byTestId(browser, "add-rule")).click();
   const ruleField = await byTestId(browser, "rule-field-0");

@@ -344,7 +344,8 @@ export function RuleEditor({
                     ))}
                   </select>
                 </label>
-                <span className="spacer" />
+              </div>
+              <div className="rule-actions">
                 <button
                   type="button"
                   className="ghost small"

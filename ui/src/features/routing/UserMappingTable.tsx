@@ -102,9 +102,7 @@ export function UserMappingTable({
                   .filter((w) => !(w.code === "UNMAPPED" && s.basis === "nameSimilarity"))
                   .map((w) => (
                     <div key={w.code} className="warning-line" data-testid={`user-warning-${s.chatUser}`}>
-                      <span className="badge badge-warning">
-                        {w.code === "UNMAPPED" ? "Unmapped" : "Warning"}
-                      </span>{" "}
+                      {w.code !== "UNMAPPED" && <span className="badge badge-warning">Warning</span>}{" "}
                       {w.message}
                     </div>
                   ))}
