@@ -1,4 +1,4 @@
-import type { Dispatch } from "react";
+import { type Dispatch, useEffect, useState } from "react";
 import type { Condition } from "../../bindings/Condition";
 import type { FieldDescribe } from "../../bindings/FieldDescribe";
 import type { MappingDocument } from "../../bindings/MappingDocument";
@@ -142,8 +142,6 @@ function ConditionRow({
   const kind = fieldKind(condition.field);
   const metadataKey = kind === "metadata" ? condition.field.slice("metadata.".length) : "";
   const setField = (field: string) => onChange(reshapeCondition(condition, field, condition.op));
-  const number = (text: string) =>
-    text.trim() === "" || !Number.isFinite(Number(text)) ? null : Number(text);
   return (
     <div className="condition row wrap" data-testid={testId}>
       <select
@@ -202,38 +200,26 @@ function ConditionRow({
         />
       ) : condition.op === "between" ? (
         <>
-          <input
-            type="number"
-            aria-label="From"
+          <NumberInput
+            label="From"
             value={condition.min}
-            onChange={(e) => {
-              const n = number(e.target.value);
-              if (n !== null) onChange({ ...condition, min: n });
-            }}
-            data-testid={`${testId}-min`}
+            onChange={(min) => onChange({ ...condition, min })}
+            testId={`${testId}-min`}
           />
           <span className="muted">and</span>
-          <input
-            type="number"
-            aria-label="To"
+          <NumberInput
+            label="To"
             value={condition.max}
-            onChange={(e) => {
-              const n = number(e.target.value);
-              if (n !== null) onChange({ ...condition, max: n });
-            }}
-            data-testid={`${testId}-max`}
+            onChange={(max) => onChange({ ...condition, max })}
+            testId={`${testId}-max`}
           />
         </>
       ) : condition.op === "gte" || condition.op === "lte" ? (
-        <input
-          type="number"
-          aria-label="Value"
+        <NumberInput
+          label="Value"
           value={condition.value}
-          onChange={(e) => {
-            const n = number(e.target.value);
-            if (n !== null) onChange({ ...condition, value: n });
-          }}
-          data-testid={`${testId}-value`}
+          onChange={(value) => onChange({ ...condition, value })}
+          testId={`${testId}-value`}
         />
       ) : (
         <input
@@ -248,6 +234,51 @@ function ConditionRow({
         ×
       </button>
     </div>
+  );
+}
+
+/** Reads a number; null for anything else (empty text included). */
+export function parseNumber(text: string): number | null {
+  const t = text.trim();
+  return t === "" || !Number.isFinite(Number(t)) ? null : Number(t);
+}
+
+/**
+ * A number input that keeps what the admin types: only a number reaches the document, and
+ * while the text is none the field says so (the document's value stays the last number).
+ */
+function NumberInput({
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number;
+  onChange: (n: number) => void;
+  testId: string;
+}) {
+  const [text, setText] = useState(String(value));
+  // Follow the document when it changes from elsewhere (Discard, another operator).
+  useEffect(() => {
+    setText((t) => (parseNumber(t) === value ? t : String(value)));
+  }, [value]);
+  const valid = parseNumber(text) !== null;
+  return (
+    <input
+      inputMode="decimal"
+      className="number-input"
+      aria-label={label}
+      aria-invalid={!valid}
+      title={valid ? undefined : "Enter a number"}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const n = parseNumber(e.target.value);
+        if (n !== null) onChange(n);
+      }}
+      data-testid={testId}
+    />
   );
 }
 

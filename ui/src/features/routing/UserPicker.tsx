@@ -53,10 +53,11 @@ export function UserPicker({
         )}
         {active.map((u) => (
           <option key={u.id} value={u.id}>
-            {u.name} — {u.email}
+            {u.name}
           </option>
         ))}
       </select>
+      {current && <span className="hint truncate-line">{current.email}</span>}
       {query.trim() !== "" && active.length === 0 && <span className="hint">No active user matches.</span>}
     </div>
   );
