@@ -72,7 +72,8 @@ export function TestPanel({ draft }: { draft: MappingDocument }) {
     };
   }, [search]);
 
-  // Test again whenever the routing or the contact changes (stale answers are dropped).
+  // Test again whenever the routing or the contact changes, once typing pauses (each test
+  // costs two API calls: the Users query and the Account look-up); stale answers are dropped.
   useEffect(() => {
     if (!subject) return;
     let live = true;
@@ -82,7 +83,7 @@ export function TestPanel({ draft }: { draft: MappingDocument }) {
         (value) => live && setResult({ state: "ready", value }),
         (error: unknown) => live && setResult({ state: "failed", error }),
       );
-    }, 250);
+    }, 400);
     return () => {
       live = false;
       clearTimeout(timer);
