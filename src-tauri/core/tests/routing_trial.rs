@@ -46,7 +46,9 @@ async fn the_tested_owner_follows_the_strategy_order() {
     let inbox = TrialContact::Inbox {
         email: "OLGA@harborlight.example".into(),
     };
-    let trial = test_contact(&client, &env.store, &doc, &inbox).await.unwrap();
+    let trial = test_contact(&client, &env.store, &doc, &inbox)
+        .await
+        .unwrap();
     assert_eq!(trial.contact.email, "olga@harborlight.example");
     assert_eq!(trial.decision.reason, "Priya Nair — meeting_scheduler");
     assert_eq!(
@@ -56,7 +58,9 @@ async fn the_tested_owner_follows_the_strategy_order() {
 
     use OwnerStrategy::*;
     doc.owner_strategies = ranked(&[ClosedBy, MeetingScheduler, AccountOwner]);
-    let trial = test_contact(&client, &env.store, &doc, &inbox).await.unwrap();
+    let trial = test_contact(&client, &env.store, &doc, &inbox)
+        .await
+        .unwrap();
     assert_eq!(trial.decision.reason, "Marco Bellini — closed_by");
     assert_eq!(trial.decision.steps.len(), 1);
     assert_eq!(MappingStore::new(&env.store).current().unwrap().version, 0);
@@ -64,7 +68,9 @@ async fn the_tested_owner_follows_the_strategy_order() {
     // Nobody on the contact resolves, so account_owner reads the Account the company
     // matches; whatever it finds, the trace names that Account.
     doc.owner_strategies = ranked(&[LastRouted, AccountOwner]);
-    let trial = test_contact(&client, &env.store, &doc, &inbox).await.unwrap();
+    let trial = test_contact(&client, &env.store, &doc, &inbox)
+        .await
+        .unwrap();
     let account_step = &trial.decision.steps[1];
     assert_eq!(account_step.strategy, AccountOwner);
     assert!(
@@ -79,7 +85,9 @@ async fn the_tested_owner_follows_the_strategy_order() {
     let typed = TrialContact::AdHoc {
         lead: json!({"email": "new@initech.example", "agents": {"lastRouted": MARCO}}),
     };
-    let trial = test_contact(&client, &env.store, &doc, &typed).await.unwrap();
+    let trial = test_contact(&client, &env.store, &doc, &typed)
+        .await
+        .unwrap();
     assert_eq!(trial.decision.reason, "Marco Bellini — last_routed");
 
     let missing = TrialContact::Inbox {

@@ -13,6 +13,7 @@ import { ProblemList } from "../mapping/ProblemList";
 import { DiscardDialog, LeaveDialog } from "../mapping/UnsavedDialogs";
 import { useLeaveGuard } from "../mapping/useLeaveGuard";
 import {
+  isQueueId,
   moveStrategy,
   ROUTING_KEYS,
   setStrategyEnabled,
@@ -56,6 +57,28 @@ function useSuggestions(
     };
   }, [chatUsers, users, mapping]);
   return result;
+}
+
+function QueueIdField({ value, onChange }: { value: string | null; onChange: (id: string) => void }) {
+  const [text, setText] = useState(value !== null && isQueueId(value) ? value : "");
+  const valid = text.trim() === "" || isQueueId(text);
+  return (
+    <label className="queue-id">
+      Or a queue Id
+      <input
+        className="mono"
+        placeholder="00G…"
+        value={text}
+        aria-invalid={!valid}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (isQueueId(e.target.value)) onChange(e.target.value.trim());
+        }}
+        data-testid="default-owner-queue"
+      />
+      {!valid && <span className="field-error">A Queue Id starts with 00G and has 15 or 18 characters.</span>}
+    </label>
+  );
 }
 
 export function RoutingScreen() {
@@ -233,6 +256,10 @@ export function RoutingScreen() {
                     emptyLabel="Not set"
                     onChange={(id) => dispatch({ type: "edit", edit: (d) => ({ ...d, defaultOwnerId: id }) })}
                     testId="default-owner"
+                  />
+                  <QueueIdField
+                    value={draft.defaultOwnerId}
+                    onChange={(id) => dispatch({ type: "edit", edit: (d) => ({ ...d, defaultOwnerId: id }) })}
                   />
                 </div>
               </section>

@@ -3,6 +3,7 @@ import type { MappingDocument } from "../../bindings/MappingDocument";
 import type { UserMapping } from "../../bindings/UserMapping";
 import { defaultDocument, field } from "../mapping/testData";
 import {
+  isQueueId,
   moveStrategy,
   renameSegment,
   reshapeCondition,
@@ -123,5 +124,14 @@ describe("segments", () => {
       field("OwnerId", "Owner", { type: "reference", referenceTo: ["User"] }),
     ];
     expect(userLookupFields(fields).map((f) => f.name)).toEqual(["OwnerId", "SDR__c"]);
+  });
+});
+
+describe("default owner", () => {
+  it("accepts Queue Ids of 15 or 18 characters only", () => {
+    expect(isQueueId("00G000000000001")).toBe(true);
+    expect(isQueueId(" 00G000000000001AAA ")).toBe(true);
+    expect(isQueueId("005000000000001AAA")).toBe(false);
+    expect(isQueueId("00G0000000000")).toBe(false);
   });
 });

@@ -147,6 +147,11 @@ export function manualEntry(mapping: readonly UserMapping[], chatUser: string): 
   return mapping.find((m) => m.source === "manual" && sameChatUser(m.chatUser, chatUser));
 }
 
+/** A queue as the default owner: Queue Ids start with 00G and have 15 or 18 characters. */
+export function isQueueId(text: string): boolean {
+  return /^00G[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/.test(text.trim());
+}
+
 // ---- segments ----------------------------------------------------------------------------
 
 export type ConditionOp = Condition["op"];
