@@ -70,42 +70,44 @@ export function UserMappingTable({
                   testId={`user-pick-${s.chatUser}`}
                 />
               </td>
-              <td className="why">
-                <span className={basis.badge} data-testid={`user-basis-${s.chatUser}`}>
-                  {basis.text}
-                </span>
-                {s.basis === "nameSimilarity" && s.salesforceUserId && (
-                  <div className="row">
-                    <span className="hint">Looks like {s.salesforceUserName}.</span>
+              <td>
+                <div className="why">
+                  <span className={basis.badge} data-testid={`user-basis-${s.chatUser}`}>
+                    {basis.text}
+                  </span>
+                  {s.basis === "nameSimilarity" && s.salesforceUserId && (
+                    <div className="row">
+                      <span className="hint">Looks like {s.salesforceUserName}.</span>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        onClick={() => onChange(s.chatUser, s.salesforceUserId)}
+                        data-testid={`user-accept-${s.chatUser}`}
+                      >
+                        Use {s.salesforceUserName}
+                      </button>
+                    </div>
+                  )}
+                  {manual && (
                     <button
                       type="button"
-                      className="secondary small"
-                      onClick={() => onChange(s.chatUser, s.salesforceUserId)}
-                      data-testid={`user-accept-${s.chatUser}`}
+                      className="ghost small"
+                      onClick={() => onChange(s.chatUser, null)}
+                      title="Remove your choice: the chat user then maps to the active user with the same email, if any"
+                      data-testid={`user-clear-${s.chatUser}`}
                     >
-                      Use {s.salesforceUserName}
+                      Clear my choice
                     </button>
-                  </div>
-                )}
-                {manual && (
-                  <button
-                    type="button"
-                    className="ghost small"
-                    onClick={() => onChange(s.chatUser, null)}
-                    title="Remove your choice: the chat user then maps to the active user with the same email, if any"
-                    data-testid={`user-clear-${s.chatUser}`}
-                  >
-                    Clear my choice
-                  </button>
-                )}
-                {s.warnings
-                  .filter((w) => !(w.code === "UNMAPPED" && s.basis === "nameSimilarity"))
-                  .map((w) => (
-                    <div key={w.code} className="warning-line" data-testid={`user-warning-${s.chatUser}`}>
-                      {w.code !== "UNMAPPED" && <span className="badge badge-warning">Warning</span>}{" "}
-                      {w.message}
-                    </div>
-                  ))}
+                  )}
+                  {s.warnings
+                    .filter((w) => !(w.code === "UNMAPPED" && s.basis === "nameSimilarity"))
+                    .map((w) => (
+                      <div key={w.code} className="warning-line" data-testid={`user-warning-${s.chatUser}`}>
+                        {w.code !== "UNMAPPED" && <span className="badge badge-warning">Warning</span>}{" "}
+                        {w.message}
+                      </div>
+                    ))}
+                </div>
               </td>
             </tr>
           );
