@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { screenshot, startApp } from "./harness.mjs";
+import { screenshot as saveScreenshot, startApp } from "./harness.mjs";
 
 // Seeded Users of the demo org (src-tauri/demo-org/src/seed.rs, USER_DOMAIN).
 const PRIYA = "priya.nair@demo-org.example";
@@ -20,6 +20,13 @@ after(async () => {
 });
 
 const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
+
+/** A screenshot once the window has painted the latest changes (two animation frames). */
+async function screenshot(browser, name) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await browser.pause(150);
+  return saveScreenshot(browser, name);
+}
 
 async function waitForText(element, expected, timeout = 20_000) {
   let last = "";
