@@ -22,8 +22,13 @@ import type { MappingDocument } from "./bindings/MappingDocument";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
 import type { QueryResult } from "./bindings/QueryResult";
+import type { RoutingTrial } from "./bindings/RoutingTrial";
+import type { SalesforceUser } from "./bindings/SalesforceUser";
 import type { Saved } from "./bindings/Saved";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
+import type { TrialContact } from "./bindings/TrialContact";
+import type { UserMapping } from "./bindings/UserMapping";
+import type { UserMappingSuggestion } from "./bindings/UserMappingSuggestion";
 import type { Validation } from "./bindings/Validation";
 import type { VersionedDocument } from "./bindings/VersionedDocument";
 import type { VersionSummary } from "./bindings/VersionSummary";
@@ -62,6 +67,18 @@ export interface Commands {
   mapping_describe: { args: { object: string; refresh: boolean }; result: SObjectDescribe };
   mapping_validate: { args: { document: MappingDocument }; result: Validation };
   mapping_campaigns: { args: Record<string, never>; result: CampaignOption[] };
+  // Routing screen (saving goes through mapping_save)
+  /** Every User of the org, active and inactive (one query). */
+  routing_users: { args: Record<string, never>; result: SalesforceUser[] };
+  /** The agent emails recorded on stored contacts. */
+  routing_chat_users: { args: Record<string, never>; result: string[] };
+  /** The user mapping table's rows under an edited mapping; local, makes no call. */
+  routing_suggest: {
+    args: { chatUsers: string[]; users: SalesforceUser[]; userMapping: UserMapping[] };
+    result: UserMappingSuggestion[];
+  };
+  /** The owner decision for one contact under an (unsaved) document. */
+  routing_test: { args: { document: MappingDocument; contact: TrialContact }; result: RoutingTrial };
   // SOQL
   /** The guard's verdict on the console's text; local, makes no call. */
   soql_check: { args: { text: string }; result: ConsoleCheck };
@@ -140,6 +157,12 @@ export const api = {
   mappingDescribe: (object: string, refresh = false) => call("mapping_describe", { object, refresh }),
   mappingValidate: (document: MappingDocument) => call("mapping_validate", { document }),
   mappingCampaigns: () => call("mapping_campaigns", {}),
+  routingUsers: () => call("routing_users", {}),
+  routingChatUsers: () => call("routing_chat_users", {}),
+  routingSuggest: (chatUsers: string[], users: SalesforceUser[], userMapping: UserMapping[]) =>
+    call("routing_suggest", { chatUsers, users, userMapping }),
+  routingTest: (document: MappingDocument, contact: TrialContact) =>
+    call("routing_test", { document, contact }),
   soqlCheck: (text: string) => call("soql_check", { text }),
   soqlRun: (text: string, maxRows: number) => call("soql_run", { text, maxRows }),
   soqlNextPage: (nextRecordsUrl: string, columns: string[]) =>

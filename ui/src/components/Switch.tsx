@@ -5,12 +5,15 @@ export function Switch({
   label,
   disabled,
   testId,
+  ariaLabel,
 }: {
   checked: boolean;
   onChange: (checked: boolean) => void;
   label: string;
   disabled?: boolean;
   testId?: string;
+  /** The name screen readers hear when the visible label alone is not enough ("On"). */
+  ariaLabel?: string;
 }) {
   return (
     <label className="switch">
@@ -20,6 +23,7 @@ export function Switch({
         aria-checked={checked}
         checked={checked}
         disabled={disabled}
+        aria-label={ariaLabel}
         onChange={(e) => onChange(e.target.checked)}
         data-testid={testId}
       />

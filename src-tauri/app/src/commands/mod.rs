@@ -5,4 +5,5 @@ pub mod connect;
 pub mod contacts;
 pub mod info;
 pub mod mapping;
+pub mod routing;
 pub mod soql;

@@ -490,6 +490,14 @@ fn max_opt(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTim
     }
 }
 
+/// The contact one `lead.qualified` event would create in an empty inbox, without storing it
+/// (the Routing screen tests routing on contacts typed in by hand).
+pub fn contact_from_lead(lead: &Lead, now: DateTime<Utc>) -> Contact {
+    let mut contact = new_contact(lead, now);
+    merge_lead(&mut contact, lead, true);
+    contact
+}
+
 fn new_contact(lead: &Lead, now: DateTime<Utc>) -> Contact {
     Contact {
         id: 0,

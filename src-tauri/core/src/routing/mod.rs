@@ -8,6 +8,8 @@
 //!   ([`fetch_facts`], [`RoutingFacts`]).
 //! - [`segments`]: company facts and segment evaluation (pure).
 //! - [`resolve`]: the owner decision for one contact (pure, [`resolve_owner`]).
+//! - [`trial`]: the Routing screen's inputs: chat users seen on contacts, and "test a
+//!   contact" under an unsaved configuration ([`test_contact`]).
 
 pub mod composite_query;
 pub mod country;
@@ -16,6 +18,7 @@ pub mod model;
 pub mod quantity;
 pub mod resolve;
 pub mod segments;
+pub mod trial;
 pub mod users;
 
 pub use facts::{
@@ -23,6 +26,7 @@ pub use facts::{
 };
 pub use resolve::{resolve_owner, OwnerDecision, RoutingStep, StepOutcome, NO_OWNER_REASON};
 pub use segments::{evaluate_segment, CompanyFact, CompanyProfile, FactSource, SegmentCheck};
+pub use trial::{chat_users, test_contact, trial_contact, RoutingTrial, TrialContact};
 pub use users::{
     fetch_users, suggest_user_mapping, SalesforceUser, SuggestionBasis, UserMappingSuggestion,
 };

@@ -5,7 +5,6 @@ import type { MappedObject } from "../../bindings/MappedObject";
 import type { MappingDocument } from "../../bindings/MappingDocument";
 import type { SObjectDescribe } from "../../bindings/SObjectDescribe";
 import type { Validation } from "../../bindings/Validation";
-import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { type TabItem, Tabs } from "../../components/Tabs";
 import { type Loadable, useLoad } from "../../hooks";
@@ -23,7 +22,8 @@ import {
   withScreenSections,
 } from "./model";
 import { ProblemList } from "./ProblemList";
-import { CLOSE_WINDOW, useLeaveGuard } from "./useLeaveGuard";
+import { DiscardDialog, LeaveDialog } from "./UnsavedDialogs";
+import { useLeaveGuard } from "./useLeaveGuard";
 import "./mapping.css";
 
 type TabId = MappedObject | "settings" | "history";
@@ -71,7 +71,7 @@ function useDescribes(): [Describes, (refresh: boolean) => void] {
 }
 
 /** The draft's problems, checked shortly after each edit (stale answers are dropped). */
-function useValidation(draft: MappingDocument | null, generation: number): Loadable<Validation> {
+export function useValidation(draft: MappingDocument | null, generation: number): Loadable<Validation> {
   const [result, setResult] = useState<Loadable<Validation>>({ state: "loading" });
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` re-checks after the org's fields were refreshed.
   useEffect(() => {
@@ -281,63 +281,17 @@ export function MappingScreen() {
         )}
       </p>
       {confirmDiscard && (
-        <Dialog
-          title="Discard unsaved changes?"
-          onClose={() => setConfirmDiscard(false)}
-          actions={
-            <>
-              <button type="button" className="secondary" onClick={() => setConfirmDiscard(false)}>
-                Keep editing
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  dispatch({ type: "discard" });
-                  setConfirmDiscard(false);
-                  setSaveError(null);
-                }}
-                data-testid="confirm-discard"
-              >
-                Discard changes
-              </button>
-            </>
-          }
-        >
-          <p>The mapping goes back to {base.version === 0 ? "the default" : `version ${base.version}`}.</p>
-        </Dialog>
+        <DiscardDialog
+          back={`The mapping goes back to ${base.version === 0 ? "the default" : `version ${base.version}`}.`}
+          onKeep={() => setConfirmDiscard(false)}
+          onDiscard={() => {
+            dispatch({ type: "discard" });
+            setConfirmDiscard(false);
+            setSaveError(null);
+          }}
+        />
       )}
-      {guard.pending !== null && (
-        <Dialog
-          title="Leave without saving?"
-          onClose={guard.stay}
-          actions={
-            <>
-              <button type="button" className="secondary" onClick={guard.stay} data-testid="leave-stay">
-                Stay
-              </button>
-              <button type="button" className="danger" onClick={guard.leave} data-testid="leave-discard">
-                {guard.pending === CLOSE_WINDOW ? "Close and discard" : "Leave and discard"}
-              </button>
-              <button
-                type="button"
-                onClick={async () => {
-                  if (await save()) guard.leave();
-                  else guard.stay();
-                }}
-                data-testid="leave-save"
-              >
-                {guard.pending === CLOSE_WINDOW ? "Save and close" : "Save and leave"}
-              </button>
-            </>
-          }
-        >
-          <p>
-            The mapping has unsaved changes. They are lost if you{" "}
-            {guard.pending === CLOSE_WINDOW ? "close Leadbridge" : "leave this screen"} now.
-          </p>
-        </Dialog>
-      )}
+      {guard.pending !== null && <LeaveDialog what="The mapping has" guard={guard} save={save} />}
     </div>
   );
 }

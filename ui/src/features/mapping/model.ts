@@ -103,8 +103,17 @@ export const SCREEN_KEYS = [
  * draft's, so routing settings saved meanwhile (Routing screen, CLI import) are kept.
  */
 export function withScreenSections(latest: MappingDocument, draft: MappingDocument): MappingDocument {
+  return withSections(latest, draft, SCREEN_KEYS);
+}
+
+/** `latest` with the `keys` sections taken from `draft` (each screen saves only its own). */
+export function withSections(
+  latest: MappingDocument,
+  draft: MappingDocument,
+  keys: readonly (keyof MappingDocument)[],
+): MappingDocument {
   const out: MappingDocument = { ...latest };
-  for (const key of SCREEN_KEYS) {
+  for (const key of keys) {
     // The key is the same on both sides; TypeScript cannot relate the two indexed types.
     (out as Record<string, unknown>)[key] = draft[key];
   }
