@@ -305,7 +305,8 @@ describe("Deliveries screen", () => {
     await screen.findByTestId("retry-report");
     expect(calls.find((c) => c.cmd === "deliveries_retry")?.payload).toEqual({ ids: [7] });
 
-    fireEvent.click(screen.getByLabelText("Select delivery 7 (refused@prospect.example)"));
+    // The log reloads after the retry: select again once the rows are back.
+    fireEvent.click(await screen.findByLabelText("Select delivery 7 (refused@prospect.example)"));
     fireEvent.click(screen.getByTestId("resolve-selected"));
     expect(await screen.findByText("1 delivery marked resolved.")).toBeTruthy();
     expect(calls.find((c) => c.cmd === "deliveries_mark_resolved")?.payload).toEqual({ ids: [7] });

@@ -2,6 +2,7 @@ import "./deliveries.css";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../../api";
 import type { CsvExport } from "../../bindings/CsvExport";
+import type { DeliveryDetail } from "../../bindings/DeliveryDetail";
 import type { DeliveryObject } from "../../bindings/DeliveryObject";
 import type { DeliveryStatus } from "../../bindings/DeliveryStatus";
 import type { SortField } from "../../bindings/SortField";
@@ -9,7 +10,7 @@ import type { SyncProgress } from "../../bindings/SyncProgress";
 import type { SyncReport } from "../../bindings/SyncReport";
 import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { useKeepLast, useLoad } from "../../hooks";
+import { type Loadable, useKeepLast, useLoad } from "../../hooks";
 import { STATUS_OPTIONS } from "./cells";
 import { DeliveryChart } from "./DeliveryChart";
 import { DeliveryPanel } from "./DeliveryPanel";
@@ -89,7 +90,15 @@ export function DeliveriesScreen() {
     () => (openId === null ? Promise.resolve(null) : api.deliveriesGet(openId)),
     [openId, generation],
   );
-  const detailRaw = useLoadFrom(detailLoader);
+  // After an action the open delivery reloads in place: keep showing it meanwhile, but never
+  // another delivery's detail under this one's title.
+  const detailKept = useKeepLast(useLoadFrom(detailLoader));
+  const detail: Loadable<DeliveryDetail> =
+    detailKept.state === "failed"
+      ? detailKept
+      : detailKept.state === "ready" && detailKept.value !== null && detailKept.value.delivery.id === openId
+        ? { state: "ready", value: detailKept.value }
+        : { state: "loading" };
   const [retention, reloadRetention] = useLoad(api.deliveriesSettings);
 
   useEffect(() => {
@@ -454,13 +463,7 @@ export function DeliveriesScreen() {
       {openId !== null && (
         <DeliveryPanel
           id={openId}
-          detail={
-            detailRaw.state === "ready"
-              ? detailRaw.value === null
-                ? { state: "loading" }
-                : { state: "ready", value: detailRaw.value }
-              : detailRaw
-          }
+          detail={detail}
           busy={retrying}
           onClose={closePanel}
           onOpen={setOpenId}
