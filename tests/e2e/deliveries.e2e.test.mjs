@@ -2,6 +2,11 @@
 // through the demo org's fault control, the reviewer finds it with the status filter, opens
 // it, reads Salesforce's error, heals the fault, retries, and sees the retry succeed.
 //
+// The fault is `lock-rows`: every record written fails with UNABLE_TO_LOCK_ROW until the
+// fault is cleared. (A `fail-next` on the Composite path would hit the push's look-ups first,
+// which travel in Composite calls too.) The push retries that error on its schedule and then
+// gives up, so the failed delivery also shows a timeline of several attempts.
+//
 // The contacts come in through the app's own import; the failing push runs the `leadbridge`
 // CLI (`sync --email`) against the same data directory and demo org, as a second process
 // beside the app would (LEADBRIDGE_BIN, default target/debug/leadbridge).
@@ -16,7 +21,8 @@ const SEED_FILE = path.join(repoRoot, "tests", "fixtures", "events", "seed000-le
 const CLI = process.env.LEADBRIDGE_BIN ?? path.join(repoRoot, "target", "debug", "leadbridge");
 const DEMO = "http://127.0.0.1:8710";
 const EMAIL = "priya.nair@globex.example";
-const CODE = "FIELD_CUSTOM_VALIDATION_EXCEPTION";
+const CODE = "UNABLE_TO_LOCK_ROW";
+const ATTEMPTS = 4;
 
 async function demo(control, body = {}) {
   const res = await fetch(`${DEMO}/__demo/${control}`, {
@@ -67,22 +73,16 @@ test("a delivery refused by Salesforce is found, explained, healed and retried",
   await (await browser.$('[data-testid="import-file"]')).addValue(SEED_FILE);
   await (await browser.$('[data-testid="import-report"]')).waitForDisplayed({ timeout: 15_000 });
 
-  // Two pushes: one that succeeds, then one that Salesforce refuses with a validation error
-  // (permanent: it fails at once, no automatic retries).
+  // Two pushes: one that succeeds, then one whose records Salesforce cannot lock; the push
+  // retries on a short schedule (3 retries) and gives up.
   const sync = (email) =>
-    spawnSync(CLI, ["--data-dir", dataDir, "sync", "--email", email, "--json"], {
+    spawnSync(CLI, ["--data-dir", dataDir, "sync", "--email", email, "--json", "--retry-delays-ms", "50,50,50"], {
       encoding: "utf8",
       timeout: 60_000,
     });
   const ok = sync("prospect@company.com");
   assert.equal(ok.status, 0, `sync succeeded: ${ok.stdout}${ok.stderr}`);
-  await demo("fail-next", {
-    pathContains: "/composite/sobjects",
-    count: 1,
-    status: 400,
-    errorCode: CODE,
-    message: "Company size must be set before a Lead is created",
-  });
+  await demo("lock-rows", { count: 1000 });
   const refused = sync(EMAIL);
   assert.notEqual(refused.status, 0, `the refused push exits non-zero: ${refused.stdout}${refused.stderr}`);
   assert.match(refused.stdout, new RegExp(CODE));
@@ -106,9 +106,9 @@ test("a delivery refused by Salesforce is found, explained, healed and retried",
   const code = await browser.$('[data-testid="delivery-error-code"]');
   await code.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await text(code), CODE);
-  assert.match(await text(await browser.$('[data-testid="delivery-error-message"]')), /Company size must be set/);
+  assert.match(await text(await browser.$('[data-testid="delivery-error-message"]')), /exclusive access|lock/i);
   assert.match(await text(await browser.$('[data-testid="delivery-payload"]')), /Priya/);
-  assert.equal((await browser.$$('[data-testid="attempt"]')).length, 1);
+  assert.equal((await browser.$$('[data-testid="attempt"]')).length, ATTEMPTS);
   await screenshot(browser, "deliveries-failed-detail");
 
   // Heal the fault (clear every injected failure) and retry from the panel.
@@ -141,7 +141,8 @@ test("a delivery refused by Salesforce is found, explained, healed and retried",
 
   await (await browser.$('[data-testid="filter-status"]')).selectByAttribute("value", "succeeded");
   await waitForRows(browser, 2);
-  const triggers = await Promise.all((await rows(browser)).map(async (r) => text(r)));
+  const triggers = [];
+  for (const r of await rows(browser)) triggers.push(await text(r));
   assert.ok(
     triggers.some((t) => t.includes(EMAIL) && t.includes("retry")),
     `the retry is logged with trigger retry: ${triggers}`,
