@@ -353,7 +353,7 @@ describe("Deliveries screen", () => {
     });
     render(<DeliveriesScreen />);
     await screen.findAllByTestId("delivery-row");
-    fireEvent.click(await screen.findByText("Kept 90 days"));
+    fireEvent.click(await screen.findByText("Retention: 90 days"));
     const days = await screen.findByTestId("retention-days");
     fireEvent.change(days, { target: { value: "-1" } });
     expect((screen.getByTestId("retention-save") as HTMLButtonElement).disabled).toBe(true);

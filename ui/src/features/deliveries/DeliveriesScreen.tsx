@@ -428,8 +428,8 @@ export function DeliveriesScreen() {
               >
                 {retention.state === "ready"
                   ? retention.value.retentionDays === 0
-                    ? "Kept forever"
-                    : `Kept ${retention.value.retentionDays} days`
+                    ? "Retention: forever"
+                    : `Retention: ${retention.value.retentionDays} days`
                   : "Retention"}
               </button>
             </div>

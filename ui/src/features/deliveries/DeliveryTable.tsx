@@ -83,7 +83,12 @@ export function DeliveryTable({
             </th>
             {HEADERS.map((h) => {
               const field = SORTABLE[h];
-              if (!field) return <th key={h}>{h}</th>;
+              if (!field)
+                return (
+                  <th key={h} className={h === "Attempts" ? "dl-num" : undefined}>
+                    {h}
+                  </th>
+                );
               const active = field === sort;
               return (
                 <th key={h} aria-sort={active ? (descending ? "descending" : "ascending") : "none"}>
