@@ -110,6 +110,8 @@ test("a delivery refused by Salesforce is found, explained, healed and retried",
   assert.match(await text(await browser.$('[data-testid="delivery-payload"]')), /Priya/);
   assert.equal((await browser.$$('[data-testid="attempt"]')).length, ATTEMPTS);
   await screenshot(browser, "deliveries-failed-detail");
+  await browser.execute(() => document.querySelector('[data-testid="attempt-timeline"]')?.scrollIntoView());
+  await screenshot(browser, "deliveries-attempts");
 
   // Heal the fault (clear every injected failure) and retry from the panel.
   await demo("reset", {});

@@ -215,7 +215,7 @@ function Detail({
       </section>
       <section>
         <h3>Payload</h3>
-        <pre className="dl-code" data-testid="delivery-payload">
+        <pre className="dl-code dl-payload" data-testid="delivery-payload">
           {prettyJson(detail.payload)}
         </pre>
       </section>
