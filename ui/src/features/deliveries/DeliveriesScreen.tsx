@@ -273,26 +273,29 @@ export function DeliveriesScreen() {
                 <option value={filters.errorCode}>{filters.errorCode}</option>
               )}
             </select>
-            <label className="dl-date">
-              From
-              <input
-                type="date"
-                value={filters.from}
-                max={filters.to || undefined}
-                onChange={(e) => change({ from: e.target.value })}
-                data-testid="filter-from"
-              />
-            </label>
-            <label className="dl-date">
-              To
-              <input
-                type="date"
-                value={filters.to}
-                min={filters.from || undefined}
-                onChange={(e) => change({ to: e.target.value })}
-                data-testid="filter-to"
-              />
-            </label>
+            {/* The range wraps as one piece on narrow windows. */}
+            <span className="dl-range">
+              <label className="dl-date">
+                From
+                <input
+                  type="date"
+                  value={filters.from}
+                  max={filters.to || undefined}
+                  onChange={(e) => change({ from: e.target.value })}
+                  data-testid="filter-from"
+                />
+              </label>
+              <label className="dl-date">
+                To
+                <input
+                  type="date"
+                  value={filters.to}
+                  min={filters.from || undefined}
+                  onChange={(e) => change({ to: e.target.value })}
+                  data-testid="filter-to"
+                />
+              </label>
+            </span>
             {filtered && (
               <button type="button" className="ghost link" onClick={clearFilters} data-testid="clear-filters">
                 Clear filters
