@@ -1,6 +1,7 @@
 // The one typed wrapper over Tauri's `invoke`. Screens import from here, never from
 // @tauri-apps directly. Every argument and result type comes from the Rust core via ts-rs.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { CampaignOption } from "./bindings/CampaignOption";
@@ -12,20 +13,31 @@ import type { Contact } from "./bindings/Contact";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { ContactPreview } from "./bindings/ContactPreview";
 import type { ContactQuery } from "./bindings/ContactQuery";
+import type { CsvExport } from "./bindings/CsvExport";
+import type { DeliveryDetail } from "./bindings/DeliveryDetail";
+import type { DeliveryListing } from "./bindings/DeliveryListing";
+import type { DeliveryQuery } from "./bindings/DeliveryQuery";
+import type { DeliverySettings } from "./bindings/DeliverySettings";
 import type { DescribeGlobal } from "./bindings/DescribeGlobal";
 import type { DisconnectOutcome } from "./bindings/DisconnectOutcome";
 import type { Error as CoreError } from "./bindings/Error";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ErrorCodeCount } from "./bindings/ErrorCodeCount";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { MappingDocument } from "./bindings/MappingDocument";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
+import type { PruneReport } from "./bindings/PruneReport";
 import type { QueryResult } from "./bindings/QueryResult";
 import type { RoutingTrial } from "./bindings/RoutingTrial";
 import type { SalesforceUser } from "./bindings/SalesforceUser";
 import type { Saved } from "./bindings/Saved";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
+import type { StatsBucket } from "./bindings/StatsBucket";
+import type { StatsPoint } from "./bindings/StatsPoint";
+import type { SyncProgress } from "./bindings/SyncProgress";
+import type { SyncReport } from "./bindings/SyncReport";
 import type { TrialContact } from "./bindings/TrialContact";
 import type { UserMapping } from "./bindings/UserMapping";
 import type { UserMappingSuggestion } from "./bindings/UserMappingSuggestion";
@@ -91,7 +103,24 @@ export interface Commands {
   soql_objects: { args: Record<string, never>; result: DescribeGlobal };
   /** The statements a sync of this inbox contact sends. */
   soql_preview: { args: { email: string }; result: ContactPreview };
+  // Deliveries
+  /** One window of the log; `total` is counted for offset 0 only. */
+  deliveries_list: { args: { query: DeliveryQuery }; result: DeliveryListing };
+  deliveries_get: { args: { id: number }; result: DeliveryDetail };
+  deliveries_error_codes: { args: { query: DeliveryQuery }; result: ErrorCodeCount[] };
+  deliveries_stats: { args: { bucket: StatsBucket; from: string; to: string }; result: StatsPoint[] };
+  /** `ids` null: every failed delivery. Progress arrives as `deliveries:retry-progress` events. */
+  deliveries_retry: { args: { ids: number[] | null }; result: SyncReport };
+  deliveries_cancel_retry: { args: Record<string, never>; result: boolean };
+  deliveries_mark_resolved: { args: { ids: number[] }; result: number };
+  /** Written to the Downloads folder under a new name. */
+  deliveries_export_csv: { args: { query: DeliveryQuery }; result: CsvExport };
+  deliveries_settings: { args: Record<string, never>; result: DeliverySettings };
+  deliveries_set_settings: { args: { settings: DeliverySettings }; result: PruneReport };
 }
+
+/** The event a delivery retry reports its progress with. */
+export const RETRY_PROGRESS_EVENT = "deliveries:retry-progress";
 
 export type CommandName = keyof Commands;
 
@@ -171,4 +200,19 @@ export const api = {
   soqlHistoryClear: () => call("soql_history_clear", {}),
   soqlObjects: () => call("soql_objects", {}),
   soqlPreview: (email: string) => call("soql_preview", { email }),
+  // Deliveries
+  deliveriesList: (query: DeliveryQuery) => call("deliveries_list", { query }),
+  deliveriesGet: (id: number) => call("deliveries_get", { id }),
+  deliveriesErrorCodes: (query: DeliveryQuery) => call("deliveries_error_codes", { query }),
+  deliveriesStats: (bucket: StatsBucket, from: string, to: string) =>
+    call("deliveries_stats", { bucket, from, to }),
+  deliveriesRetry: (ids: number[] | null) => call("deliveries_retry", { ids }),
+  deliveriesCancelRetry: () => call("deliveries_cancel_retry", {}),
+  deliveriesMarkResolved: (ids: number[]) => call("deliveries_mark_resolved", { ids }),
+  deliveriesExportCsv: (query: DeliveryQuery) => call("deliveries_export_csv", { query }),
+  deliveriesSettings: () => call("deliveries_settings", {}),
+  deliveriesSetSettings: (settings: DeliverySettings) => call("deliveries_set_settings", { settings }),
+  /** Calls `handler` with each progress report of a running retry; resolves to the unsubscribe. */
+  onRetryProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
+    listen<SyncProgress>(RETRY_PROGRESS_EVENT, (e) => handler(e.payload)),
 };

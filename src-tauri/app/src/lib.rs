@@ -75,6 +75,16 @@ pub fn run() {
             commands::soql::soql_history_clear,
             commands::soql::soql_objects,
             commands::soql::soql_preview,
+            commands::deliveries::deliveries_list,
+            commands::deliveries::deliveries_get,
+            commands::deliveries::deliveries_error_codes,
+            commands::deliveries::deliveries_stats,
+            commands::deliveries::deliveries_retry,
+            commands::deliveries::deliveries_cancel_retry,
+            commands::deliveries::deliveries_mark_resolved,
+            commands::deliveries::deliveries_export_csv,
+            commands::deliveries::deliveries_settings,
+            commands::deliveries::deliveries_set_settings,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

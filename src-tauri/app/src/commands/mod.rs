@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod contacts;
+pub mod deliveries;
 pub mod info;
 pub mod mapping;
 pub mod routing;

@@ -1,8 +1,13 @@
 //! CSV export of the log: a stable column set, streamed row by row, quoted by the csv crate.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::model::{Delivery, DeliveryQuery};
 use super::query::for_each;
@@ -70,4 +75,78 @@ pub fn export_csv<W: Write>(conn: &Connection, q: &DeliveryQuery, writer: W) -> 
     out.flush()
         .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write the CSV export: {e}")))?;
     Ok(n)
+}
+
+/// [`export_csv`] into `file`, written beside it (`FILE.partial`) and renamed into place, so
+/// `file` ends up the whole export or untouched; the partial file is removed on failure.
+pub fn export_csv_file(conn: &Connection, q: &DeliveryQuery, file: &Path) -> Result<u64> {
+    let mut partial = file.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let cannot = |e: std::io::Error, path: &Path| {
+        Error::new(
+            ErrorCode::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+        .field("file")
+    };
+    let written = File::create(&partial)
+        .map_err(|e| cannot(e, &partial))
+        .and_then(|f| {
+            let mut out = BufWriter::new(f);
+            let n = export_csv(conn, q, &mut out)?;
+            let f = out
+                .into_inner()
+                .map_err(|e| cannot(e.into_error(), &partial))?;
+            f.sync_all().map_err(|e| cannot(e, &partial))?;
+            Ok(n)
+        })
+        .and_then(|n| {
+            std::fs::rename(&partial, file)
+                .map(|_| n)
+                .map_err(|e| cannot(e, file))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+/// A CSV export written to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CsvExport {
+    /// Where the file is.
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+}
+
+/// [`export_csv_file`] into `dir` under a new name, `leadbridge-deliveries-YYYYMMDD-HHMMSS.csv`
+/// (with `-2`, `-3`, ... when that exists): an export never overwrites an earlier one.
+pub fn export_csv_into(
+    conn: &Connection,
+    q: &DeliveryQuery,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<CsvExport> {
+    let stem = format!("leadbridge-deliveries-{}", now.format("%Y%m%d-%H%M%S"));
+    let file = (1..1000)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}.csv")),
+            n => dir.join(format!("{stem}-{n}.csv")),
+        })
+        .find(|p| !p.exists())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::Io,
+                format!("too many exports named {stem} in {}", dir.display()),
+            )
+        })?;
+    let rows = export_csv_file(conn, q, &file)?;
+    Ok(CsvExport {
+        path: file.display().to_string(),
+        rows,
+    })
 }

@@ -34,15 +34,17 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-pub use export::{export_csv, CSV_COLUMNS};
+pub use export::{export_csv, export_csv_file, export_csv_into, CsvExport, CSV_COLUMNS};
 pub use model::{
     Attempt, AttemptError, AttemptId, AttemptOutcome, AttemptRequest, AttemptResult, BatchId,
-    Delivery, DeliveryDetail, DeliveryError, DeliveryId, DeliveryObject, DeliveryOutcome,
-    DeliveryPage, DeliveryQuery, DeliverySettings, DeliveryStatus, DeliveryTrigger, ErrorCodeCount,
-    FinishedStatus, NewDelivery, PlannedAction, PruneReport, SortField, StatsBucket, StatsPoint,
+    Delivery, DeliveryDetail, DeliveryError, DeliveryId, DeliveryListing, DeliveryObject,
+    DeliveryOutcome, DeliveryPage, DeliveryQuery, DeliverySettings, DeliveryStatus,
+    DeliveryTrigger, ErrorCodeCount, FinishedStatus, NewDelivery, PlannedAction, PruneReport,
+    SortField, StatsBucket, StatsPoint,
 };
 pub use query::{
-    count, error_codes, for_each, ids, list, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_SEARCH_CHARS,
+    count, error_codes, for_each, ids, list, list_counted, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    MAX_SEARCH_CHARS,
 };
 pub use read::{get, unfinished};
 pub use record::{

@@ -544,6 +544,21 @@ pub struct DeliveryPage {
     pub has_more: bool,
 }
 
+/// One window of the log with the number of matches, for the app's table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeliveryListing {
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub rows: Vec<Delivery>,
+    pub has_more: bool,
+    /// Deliveries matching the filters; counted for the first window only (offset 0), which
+    /// is where a table starts over, so scrolling pays for the rows alone.
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
+}
+
 /// One bar of the deliveries-over-time chart: finished deliveries created in the bucket, by
 /// outcome (a resolved failure still counts as a failure).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -18,7 +18,9 @@
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
-use super::model::{Delivery, DeliveryId, DeliveryPage, DeliveryQuery, ErrorCodeCount, SortField};
+use super::model::{
+    Delivery, DeliveryId, DeliveryListing, DeliveryPage, DeliveryQuery, ErrorCodeCount, SortField,
+};
 use super::read::{delivery_from_row, DELIVERY_COLUMNS};
 use super::time::to_ms;
 use crate::{Error, Result};
@@ -523,6 +525,22 @@ pub fn list(conn: &Connection, q: &DeliveryQuery) -> Result<DeliveryPage> {
         offset: offset(q)? as u64,
         rows,
         has_more,
+    })
+}
+
+/// [`list`], with the number of matches when the window is the first (offset 0).
+pub fn list_counted(conn: &Connection, q: &DeliveryQuery) -> Result<DeliveryListing> {
+    let page = list(conn, q)?;
+    let total = if page.offset == 0 {
+        Some(count(conn, q)?)
+    } else {
+        None
+    };
+    Ok(DeliveryListing {
+        offset: page.offset,
+        rows: page.rows,
+        has_more: page.has_more,
+        total,
     })
 }
 

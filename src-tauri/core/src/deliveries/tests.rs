@@ -1294,3 +1294,81 @@ fn the_most_selective_filter_drives_without_statistics() {
     // Whatever drives, the other filters are checked inside the index: no table reads.
     assert!(p.contains("COVERING INDEX"), "{p}");
 }
+
+#[test]
+fn a_listing_counts_its_first_window_only() {
+    let (_dir, store) = open();
+    let conn = store.conn();
+    let batch = begin_batch(&conn, DeliveryTrigger::Manual, t0()).unwrap();
+    for i in 0..5 {
+        begin_delivery(&conn, &lead(batch, &format!("p{i}@x.com")), t0()).unwrap();
+    }
+    let q = DeliveryQuery {
+        limit: Some(2),
+        ..Default::default()
+    };
+    let first = list_counted(&conn, &q).unwrap();
+    assert_eq!(
+        (first.rows.len(), first.has_more, first.total),
+        (2, true, Some(5))
+    );
+    let last = list_counted(
+        &conn,
+        &DeliveryQuery {
+            offset: Some(4),
+            ..q
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (last.rows.len(), last.has_more, last.total),
+        (1, false, None)
+    );
+}
+
+#[test]
+fn a_csv_file_export_is_whole_or_absent() {
+    let (dir, store) = open();
+    let conn = store.conn();
+    let batch = begin_batch(&conn, DeliveryTrigger::Manual, t0()).unwrap();
+    let id = begin_delivery(&conn, &lead(batch, "=cmd@x.com"), t0()).unwrap();
+    finish_delivery(
+        &conn,
+        id,
+        &failure("REQUIRED_FIELD_MISSING", "LastName"),
+        t0(),
+    )
+    .unwrap();
+    let file = dir.path().join("log.csv");
+    let n = export_csv_file(&conn, &DeliveryQuery::default(), &file).unwrap();
+    assert_eq!(n, 1);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("id,created_at,email,"), "{text}");
+    assert!(text.contains("'=cmd@x.com"), "formulas stay inert: {text}");
+    assert!(text.contains("REQUIRED_FIELD_MISSING"), "{text}");
+    assert!(!dir.path().join("log.csv.partial").exists());
+
+    // A folder that does not exist: an Io error naming the path, and nothing left behind.
+    let missing = dir.path().join("no-such-folder").join("log.csv");
+    let e = export_csv_file(&conn, &DeliveryQuery::default(), &missing).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Io);
+    assert!(e.message.contains("no-such-folder"), "{}", e.message);
+    assert!(!missing.exists());
+
+    // Into a folder: a fresh name each time, never overwriting.
+    let a = export_csv_into(&conn, &DeliveryQuery::default(), dir.path(), t0()).unwrap();
+    let b = export_csv_into(&conn, &DeliveryQuery::default(), dir.path(), t0()).unwrap();
+    assert!(
+        a.path
+            .ends_with("leadbridge-deliveries-20250301-000000.csv"),
+        "{}",
+        a.path
+    );
+    assert!(
+        b.path
+            .ends_with("leadbridge-deliveries-20250301-000000-2.csv"),
+        "{}",
+        b.path
+    );
+    assert_eq!((a.rows, b.rows), (1, 1));
+}

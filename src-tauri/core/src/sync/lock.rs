@@ -8,6 +8,7 @@
 //! lock behind.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -19,7 +20,9 @@ pub const LOCK_FILE: &str = "sync.lock";
 
 /// Held while a push plans and executes; released on drop.
 pub struct SyncLock {
-    conn: Connection,
+    /// Only touched on drop; the mutex makes the lock `Sync`, so a push future holding
+    /// `&SyncLock` across its awaits is `Send` (the app runs pushes on its async runtime).
+    conn: Mutex<Connection>,
     path: PathBuf,
 }
 
@@ -60,7 +63,7 @@ impl SyncLock {
         conn.busy_timeout(std::time::Duration::ZERO)?;
         match conn.execute_batch("BEGIN EXCLUSIVE") {
             Ok(()) => Ok(SyncLock {
-                conn,
+                conn: Mutex::new(conn),
                 path: path.to_path_buf(),
             }),
             Err(rusqlite::Error::SqliteFailure(e, _))
@@ -79,7 +82,8 @@ impl SyncLock {
 
 impl Drop for SyncLock {
     fn drop(&mut self) {
-        if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+        let conn = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = conn.execute_batch("ROLLBACK") {
             tracing::warn!(error = %e, path = %self.path.display(), "releasing the push lock");
         }
     }
@@ -102,5 +106,11 @@ mod tests {
         );
         drop(first);
         SyncLock::acquire_at(&path).unwrap();
+    }
+
+    #[test]
+    fn the_lock_can_be_held_across_threads() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<SyncLock>();
     }
 }

@@ -42,9 +42,12 @@ pub enum Selection {
 }
 
 /// Which failed deliveries `log retry` takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetryTarget {
     Delivery(i64),
+    /// These deliveries (the app's "retry selected"); each must be failed, and at least one
+    /// must be named.
+    Deliveries(Vec<i64>),
     /// Every failed delivery (the newest per contact; older ones of the same contact are
     /// resolved by it).
     AllFailed,
@@ -103,16 +106,21 @@ pub async fn plan_retry(
     let failed = {
         let conn = store.conn();
         match target {
-            RetryTarget::Delivery(id) => {
-                let detail = deliveries::get(&conn, DeliveryId(id))?;
-                if detail.delivery.status != DeliveryStatus::Failed {
-                    return Err(Error::invalid_input(format!(
-                        "delivery {id} is {}; only failed deliveries can be retried",
-                        detail.delivery.status
-                    ))
-                    .field("id"));
+            RetryTarget::Delivery(id) => vec![failed_delivery(&conn, id)?],
+            RetryTarget::Deliveries(ids) => {
+                if ids.is_empty() {
+                    return Err(
+                        Error::invalid_input("name at least one delivery to retry").field("ids")
+                    );
                 }
-                vec![detail]
+                // Newest first, as for all failed: the newest failure of a contact is retried
+                // and supersedes its older ones.
+                let mut ids = ids;
+                ids.sort_unstable_by(|a, b| b.cmp(a));
+                ids.dedup();
+                ids.into_iter()
+                    .map(|id| failed_delivery(&conn, id))
+                    .collect::<Result<Vec<_>>>()?
             }
             RetryTarget::AllFailed => {
                 let ids = deliveries::ids(
@@ -138,6 +146,22 @@ pub async fn plan_retry(
     continue_deliveries(store, &mut targets, unfinished, false)?;
     continue_deliveries(store, &mut targets, failed, true)?;
     plan_targets(client, store, targets, options).await
+}
+
+/// A delivery `retry` may take: it must exist and be failed (checked before anything is sent).
+fn failed_delivery(
+    conn: &rusqlite::Connection,
+    id: i64,
+) -> Result<crate::deliveries::DeliveryDetail> {
+    let detail = deliveries::get(conn, DeliveryId(id))?;
+    if detail.delivery.status != DeliveryStatus::Failed {
+        return Err(Error::invalid_input(format!(
+            "delivery {id} is {}; only failed deliveries can be retried",
+            detail.delivery.status
+        ))
+        .field("id"));
+    }
+    Ok(detail)
 }
 
 /// Plans and executes a push under the push lock.
