@@ -166,7 +166,8 @@ test("a contact's own queries are previewed and run from the console", async () 
   await (await first.$('[data-testid="open-in-console"]')).click();
   const input = await browser.$('[data-testid="soql-input"]');
   await input.waitForDisplayed({ timeout: 5000 });
-  assert.match(await input.getValue(), /^SELECT Id, Email, FirstName/);
+  // The dedupe look-up a sync runs: the fields it compares, unconverted Leads, by email.
+  assert.match(await input.getValue(), /^SELECT Id, Email, .* FROM Lead WHERE IsConverted = FALSE AND Email IN \('o\\'brien@initech\.example'\)$/);
   // The statement the app would send runs as it is: nobody by that email in the demo org.
   const run = await runButton(browser);
   await run.waitForEnabled({ timeout: 10_000 });
