@@ -74,8 +74,43 @@ export async function startApp({ dataDir, env = {}, args = [] } = {}) {
   const stop = async () => {
     await browser.deleteSession().catch(() => {});
     driver.kill();
+    await endAppProcesses(dir);
   };
   return { browser, dataDir: dir, stop };
+}
+
+/** Pids of processes whose command line holds `needle` (Linux /proc). */
+function pidsWith(needle) {
+  const pids = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(needle)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Ends the app started on `dataDir` if closing the session did not (a slow machine can leave
+ * it running, and with it the demo org's fixed port, which the next test needs): a grace
+ * period, then SIGKILL. The data directory is unique to the test, so nothing else matches.
+ */
+async function endAppProcesses(dataDir) {
+  const needle = `--data-dir\0${dataDir}`;
+  const deadline = Date.now() + 5_000;
+  while (pidsWith(needle).length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const pid of pidsWith(needle)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 export async function screenshot(browser, name) {
