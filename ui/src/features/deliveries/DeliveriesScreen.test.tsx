@@ -388,7 +388,8 @@ describe("Deliveries screen over a big log", () => {
       ),
     );
     const offsets = queries().map((q) => q.offset ?? 0);
-    expect(offsets.every((o) => o === 0 || (o >= 29_900 && o <= 30_000))).toBe(true);
+    // The first pages (and the one prefetched after them), then only around where it stopped.
+    expect(offsets.filter((o) => o > 100 && (o < 29_800 || o > 30_200))).toEqual([]);
   });
 
   it("counts a million deliveries with grouped digits and reaches the last one", async () => {
@@ -418,6 +419,8 @@ describe("Deliveries screen over a big log", () => {
       expect(screen.getAllByTestId("delivery-row").at(-1)?.getAttribute("aria-rowindex")).toBe("1000001"),
     );
     expect(screen.getAllByTestId("delivery-row").at(-1)?.getAttribute("data-delivery-id")).toBe("1");
-    expect(requested).toEqual([0, 999_900]);
+    // The start, the page prefetched after it, and the end's page: nothing in between.
+    expect(requested).toContain(999_900);
+    expect(requested.filter((o) => o !== 0 && o !== 100 && o !== 999_900)).toEqual([]);
   });
 });

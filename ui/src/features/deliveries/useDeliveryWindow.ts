@@ -95,6 +95,8 @@ export const FETCH_MAX_WAIT_MS = 150;
 export const MAX_IN_FLIGHT = 2;
 /** Pages kept in memory; the farthest from the rows in sight are dropped first. */
 export const KEEP_PAGES = 60;
+/** Rows fetched ahead beyond each end of the wanted rows, once those are loaded. */
+export const PREFETCH_ROWS = PAGE_SIZE / 2;
 
 /** Pages covering rows `first..=last` that are neither loaded nor being fetched, nearest `first` first. */
 export function missingPages(
@@ -133,6 +135,8 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
   const loaded = useRef<ReadonlyMap<number, Delivery[]>>(new Map());
   const wanted = useRef<{ first: number; last: number }>({ first: 0, last: PAGE_SIZE - 1 });
   const timer = useRef<{ id: ReturnType<typeof setTimeout>; since: number } | null>(null);
+  /** Rows known to exist: prefetching stops at the end of the log. */
+  const known = useRef<number | null>(null);
 
   const fetchPage = useCallback(
     (page: number, pump: () => void) => {
@@ -152,6 +156,7 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
           const center = Math.floor(wanted.current.first / PAGE_SIZE);
           for (const p of pagesToDrop(pages.keys(), center, KEEP_PAGES)) pages.delete(p);
           loaded.current = pages;
+          if (result.total !== null) known.current = result.total;
           setState((s) => ({ ...s, total: result.total ?? s.total, pages, error: null }));
           pump();
         },
@@ -165,10 +170,19 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
     [key, queryJson],
   );
 
-  /** Starts fetches for the wanted rows' missing pages while slots are free. */
+  /**
+   * Starts fetches while slots are free: the wanted rows' missing pages first, then the pages
+   * just beyond them, so a steady scroll finds its next rows loaded.
+   */
   const pump = useCallback(() => {
     const { first, last } = wanted.current;
-    for (const page of missingPages(first, last, loaded.current, inFlight.current)) {
+    const end = known.current === null ? last : known.current - 1;
+    const order = [
+      ...missingPages(first, last, loaded.current, inFlight.current),
+      ...missingPages(last + 1, Math.min(end, last + PREFETCH_ROWS), loaded.current, inFlight.current),
+      ...missingPages(Math.max(0, first - PREFETCH_ROWS), first - 1, loaded.current, inFlight.current),
+    ];
+    for (const page of new Set(order)) {
       if (inFlight.current.size >= MAX_IN_FLIGHT) break;
       fetchPage(page, pump);
     }
@@ -178,6 +192,7 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
     currentKey.current = key;
     inFlight.current = new Set();
     loaded.current = new Map();
+    known.current = null;
     wanted.current = { first: 0, last: PAGE_SIZE - 1 };
     setState({ key, total: null, pages: new Map(), error: null });
     pump();
@@ -193,7 +208,11 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
   const ensure = useCallback(
     (first: number, last: number) => {
       wanted.current = { first, last };
-      if (missingPages(first, last, loaded.current, inFlight.current).length === 0) return;
+      if (missingPages(first, last, loaded.current, inFlight.current).length === 0) {
+        // In sight is loaded: prefetch the neighbours now (the slots free up as they arrive).
+        pump();
+        return;
+      }
       // Debounced, with a ceiling: restart the quiet period unless it has run too long.
       const now = performance.now();
       const since = timer.current?.since ?? now;
