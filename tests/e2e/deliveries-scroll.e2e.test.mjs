@@ -5,10 +5,13 @@
 // taller than WebKit lets an element be (the table scales its scrollbar, see scaledRows.ts).
 //
 // The log is seeded outside the app, through the core's schema, by the delivery-log benchmark
-// run in test mode; it writes a data directory the app opens (about 2 minutes, 1 GB, reused
-// by later runs while the schema is unchanged). The one command that seeds, then the test:
+// run in test mode (each bench once); it writes a data directory the app opens, reused by later
+// runs while the row count and schema are unchanged. Seed with the optimised bench build: in
+// the unoptimised test profile the seeding had not finished after 9 minutes on the shared
+// 2-core machine (its write-ahead log at ~100 MB of the ~1 GB).
+// The one command that seeds, then the test:
 //
-//   LEADBRIDGE_BENCH_DB_DIR=/tmp/lb-1m cargo test -p leadbridge-core --bench deliveries
+//   LEADBRIDGE_BENCH_DB_DIR=/tmp/lb-1m cargo bench -p leadbridge-core --bench deliveries -- --test
 //   LEADBRIDGE_E2E_DELIVERIES_DIR=/tmp/lb-1m node --test deliveries-scroll.e2e.test.mjs
 //
 // (under xvfb-run and the e2e lock, as every e2e test). Without LEADBRIDGE_E2E_DELIVERIES_DIR
