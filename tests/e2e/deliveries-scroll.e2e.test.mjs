@@ -8,7 +8,7 @@
 // run in test mode (each bench once); it writes a data directory the app opens, reused by later
 // runs while the row count and schema are unchanged. Seed with the optimised bench build: in
 // the unoptimised test profile the seeding had not finished after 9 minutes on the shared
-// 2-core machine (its write-ahead log at ~100 MB of the ~1 GB).
+// 2-core machine (its write-ahead log then at ~100 MB).
 // The one command that seeds, then the test:
 //
 //   LEADBRIDGE_BENCH_DB_DIR=/tmp/lb-1m cargo bench -p leadbridge-core --bench deliveries -- --test
