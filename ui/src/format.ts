@@ -21,3 +21,10 @@ export function formatShortDateTime(iso: string, now: Date = new Date()): string
     return t.toLocaleDateString(undefined, { month: "short", day: "numeric" });
   return t.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 }
+
+const COUNT = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** A count with its noun, digits grouped in the person's locale: "1,000,000 deliveries". */
+export function formatCount(n: number, one: string, many: string): string {
+  return `${COUNT.format(n)} ${n === 1 ? one : many}`;
+}

@@ -365,3 +365,62 @@ describe("Deliveries screen", () => {
     });
   });
 });
+
+describe("Deliveries screen over a big log", () => {
+  it("fetches where a fast scroll stops, not every page it flies past", async () => {
+    const all = Array.from({ length: 50_000 }, (_, i) => delivery(50_000 - i));
+    const { queries } = log(all);
+    render(<DeliveriesScreen />);
+    await screen.findAllByTestId("delivery-row");
+    expect(screen.getByTestId("deliveries-count").textContent).toBe("50,000 deliveries");
+    const scroller = screen.getByTestId("deliveries-scroll");
+    // 30 scroll steps of 1,000 rows, faster than the fetch debounce.
+    act(() => {
+      for (let i = 1; i <= 30; i++) {
+        scroller.scrollTop = 44 * 1000 * i;
+        fireEvent.scroll(scroller);
+      }
+    });
+    await waitFor(() => expect(queries().some((q) => q.offset === 30_000)).toBe(true));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("delivery-row")[0]?.getAttribute("data-delivery-id")).toBe(
+        String(50_000 - 30_000 + 12),
+      ),
+    );
+    const offsets = queries().map((q) => q.offset ?? 0);
+    // The first pages (and the one prefetched after them), then only around where it stopped.
+    expect(offsets.filter((o) => o > 100 && (o < 29_800 || o > 30_200))).toEqual([]);
+  });
+
+  it("counts a million deliveries with grouped digits and reaches the last one", async () => {
+    const total = 1_000_000;
+    const requested: number[] = [];
+    mockIPC((cmd, payload) => {
+      if (cmd === "deliveries_list") {
+        const q = (payload as { query: DeliveryQuery }).query;
+        const offset = q.offset ?? 0;
+        requested.push(offset);
+        const rows = Array.from({ length: Math.min(q.limit ?? 100, total - offset) }, (_, i) =>
+          delivery(total - offset - i),
+        );
+        return { offset, rows, hasMore: offset + rows.length < total, total };
+      }
+      if (cmd === "deliveries_stats") return STATS;
+      if (cmd === "deliveries_error_codes") return [];
+      if (cmd === "deliveries_settings") return { retentionDays: 90 };
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(<DeliveriesScreen />);
+    await screen.findAllByTestId("delivery-row");
+    expect(screen.getByTestId("deliveries-count").textContent).toBe("1,000,000 deliveries");
+    const scroller = screen.getByTestId("deliveries-scroll");
+    fireEvent.keyDown(scroller, { key: "End" });
+    await waitFor(() =>
+      expect(screen.getAllByTestId("delivery-row").at(-1)?.getAttribute("aria-rowindex")).toBe("1000001"),
+    );
+    expect(screen.getAllByTestId("delivery-row").at(-1)?.getAttribute("data-delivery-id")).toBe("1");
+    // The start, the page prefetched after it, and the end's page: nothing in between.
+    expect(requested).toContain(999_900);
+    expect(requested.filter((o) => o !== 0 && o !== 100 && o !== 999_900)).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import type { SyncProgress } from "../../bindings/SyncProgress";
 import type { SyncReport } from "../../bindings/SyncReport";
 import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { formatCount } from "../../format";
 import { type Loadable, useKeepLast, useLoad } from "../../hooks";
 import { STATUS_OPTIONS } from "./cells";
 import { DeliveryChart } from "./DeliveryChart";
@@ -32,9 +33,7 @@ const OBJECTS: DeliveryObject[] = ["Lead", "Contact", "Account", "Opportunity", 
 /** What a confirmed retry takes: these failed deliveries, or every failed one. */
 type RetryAsk = { ids: number[] } | { all: number };
 
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
-}
+const plural = formatCount;
 
 /** The chart's range: the last CHART_DAYS UTC days, today included. */
 function chartRange(): { from: string; to: string } {
@@ -139,13 +138,18 @@ export function DeliveriesScreen() {
         ? { ...f, descending: !f.descending }
         : { ...f, sort: field, descending: field === "createdAt" },
     );
-  const onToggle = (id: number, failed: boolean) =>
-    setSelected((s) => {
-      const next = new Map(s);
-      if (next.has(id)) next.delete(id);
-      else next.set(id, failed);
-      return next;
-    });
+  // Stable callbacks and selection set: the table's rows are memoised on them.
+  const onToggle = useCallback(
+    (id: number, failed: boolean) =>
+      setSelected((s) => {
+        const next = new Map(s);
+        if (next.has(id)) next.delete(id);
+        else next.set(id, failed);
+        return next;
+      }),
+    [],
+  );
+  const selectedIds = useMemo(() => new Set(selected.keys()), [selected]);
   const closePanel = useCallback(() => setOpenId(null), []);
   const refresh = () => setGeneration((g) => g + 1);
 
@@ -453,7 +457,7 @@ export function DeliveriesScreen() {
                 sort={filters.sort}
                 descending={filters.descending}
                 onSort={onSort}
-                selected={new Set(selected.keys())}
+                selected={selectedIds}
                 openId={openId}
                 onToggle={onToggle}
                 onOpen={setOpenId}

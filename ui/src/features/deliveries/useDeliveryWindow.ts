@@ -79,26 +79,68 @@ export interface DeliveryWindow {
   error: unknown;
   /** The delivery at this position, or undefined while its page is loading. */
   row: (index: number) => Delivery | undefined;
-  /** Fetches the pages covering rows `first..=last` that are not loaded or loading yet. */
+  /**
+   * Says rows `first..=last` are wanted now. Their missing pages are fetched once scrolling
+   * pauses (FETCH_DEBOUNCE_MS, at the latest FETCH_MAX_WAIT_MS), at most MAX_IN_FLIGHT at a
+   * time; pages that scrolled past before their turn are never fetched.
+   */
   ensure: (first: number, last: number) => void;
+}
+
+/** Quiet time after the last scroll before fetching: a fast scroll fetches where it stops. */
+export const FETCH_DEBOUNCE_MS = 40;
+/** Longest wait while scrolling steadily, so a slow scroll still fills its rows. */
+export const FETCH_MAX_WAIT_MS = 150;
+/** Page requests to the core at once. */
+export const MAX_IN_FLIGHT = 2;
+/** Pages kept in memory; the farthest from the rows in sight are dropped first. */
+export const KEEP_PAGES = 60;
+/** Rows fetched ahead beyond each end of the wanted rows, once those are loaded. */
+export const PREFETCH_ROWS = PAGE_SIZE / 2;
+
+/** Pages covering rows `first..=last` that are neither loaded nor being fetched, nearest `first` first. */
+export function missingPages(
+  first: number,
+  last: number,
+  loaded: ReadonlyMap<number, unknown>,
+  inFlight: ReadonlySet<number>,
+): number[] {
+  const out: number[] = [];
+  if (last < first) return out;
+  for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++)
+    if (!loaded.has(page) && !inFlight.has(page)) out.push(page);
+  return out;
+}
+
+/** The pages to drop so that `keep` remain, farthest from `center` first. */
+export function pagesToDrop(pages: Iterable<number>, center: number, keep: number): number[] {
+  const all = [...pages];
+  if (all.length <= keep) return [];
+  return all.sort((a, b) => Math.abs(b - center) - Math.abs(a - center)).slice(0, all.length - keep);
 }
 
 /**
  * The log as a sparse window over the core's list: pages of PAGE_SIZE rows are fetched by
- * offset only when the table scrolls to them, so a million deliveries never load at once. A
- * change of filters (or of `generation`) starts over; answers for an older query are dropped.
+ * offset only when the table rests on them, so a million deliveries never load at once and a
+ * fast scroll does not queue a request for every page it flies past. A change of filters (or
+ * of `generation`) starts over; answers for an older query are dropped.
  */
 export function useDeliveryWindow(filters: DeliveryFilters, generation: number): DeliveryWindow {
   const queryJson = JSON.stringify(toQuery(filters));
   const key = `${generation}:${queryJson}`;
   const [state, setState] = useState<WindowState>({ key, total: null, pages: new Map(), error: null });
   const currentKey = useRef(key);
-  const requested = useRef(new Set<number>());
+  // Fetch bookkeeping lives in refs: it changes on every scroll and must not re-render.
+  const inFlight = useRef(new Set<number>());
+  const loaded = useRef<ReadonlyMap<number, Delivery[]>>(new Map());
+  const wanted = useRef<{ first: number; last: number }>({ first: 0, last: PAGE_SIZE - 1 });
+  const timer = useRef<{ id: ReturnType<typeof setTimeout>; since: number } | null>(null);
+  /** Rows known to exist: prefetching stops at the end of the log. */
+  const known = useRef<number | null>(null);
 
-  const load = useCallback(
-    (page: number) => {
-      if (requested.current.has(page)) return;
-      requested.current.add(page);
+  const fetchPage = useCallback(
+    (page: number, pump: () => void) => {
+      inFlight.current.add(page);
       const forKey = key;
       const q: DeliveryQuery = {
         ...(JSON.parse(queryJson) as DeliveryQuery),
@@ -108,15 +150,19 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
       api.deliveriesList(q).then(
         (result) => {
           if (currentKey.current !== forKey) return;
-          setState((s) => {
-            const pages = new Map(s.pages);
-            pages.set(page, result.rows);
-            return { ...s, total: result.total ?? s.total, pages, error: null };
-          });
+          inFlight.current.delete(page);
+          const pages = new Map(loaded.current);
+          pages.set(page, result.rows);
+          const center = Math.floor(wanted.current.first / PAGE_SIZE);
+          for (const p of pagesToDrop(pages.keys(), center, KEEP_PAGES)) pages.delete(p);
+          loaded.current = pages;
+          if (result.total !== null) known.current = result.total;
+          setState((s) => ({ ...s, total: result.total ?? s.total, pages, error: null }));
+          pump();
         },
         (error: unknown) => {
           if (currentKey.current !== forKey) return;
-          requested.current.delete(page);
+          inFlight.current.delete(page);
           setState((s) => ({ ...s, error }));
         },
       );
@@ -124,21 +170,63 @@ export function useDeliveryWindow(filters: DeliveryFilters, generation: number):
     [key, queryJson],
   );
 
+  /**
+   * Starts fetches while slots are free: the wanted rows' missing pages first, then the pages
+   * just beyond them, so a steady scroll finds its next rows loaded.
+   */
+  const pump = useCallback(() => {
+    const { first, last } = wanted.current;
+    const end = known.current === null ? last : known.current - 1;
+    const order = [
+      ...missingPages(first, last, loaded.current, inFlight.current),
+      ...missingPages(last + 1, Math.min(end, last + PREFETCH_ROWS), loaded.current, inFlight.current),
+      ...missingPages(Math.max(0, first - PREFETCH_ROWS), first - 1, loaded.current, inFlight.current),
+    ];
+    for (const page of new Set(order)) {
+      if (inFlight.current.size >= MAX_IN_FLIGHT) break;
+      fetchPage(page, pump);
+    }
+  }, [fetchPage]);
+
   useEffect(() => {
     currentKey.current = key;
-    requested.current = new Set();
+    inFlight.current = new Set();
+    loaded.current = new Map();
+    known.current = null;
+    wanted.current = { first: 0, last: PAGE_SIZE - 1 };
     setState({ key, total: null, pages: new Map(), error: null });
-    load(0);
-  }, [key, load]);
+    pump();
+    return () => {
+      if (timer.current) clearTimeout(timer.current.id);
+      timer.current = null;
+    };
+  }, [key, pump]);
 
   const live =
     state.key === key ? state : { key, total: null, pages: new Map<number, Delivery[]>(), error: null };
 
   const ensure = useCallback(
     (first: number, last: number) => {
-      for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page++) load(page);
+      wanted.current = { first, last };
+      if (missingPages(first, last, loaded.current, inFlight.current).length === 0) {
+        // In sight is loaded: prefetch the neighbours now (the slots free up as they arrive).
+        pump();
+        return;
+      }
+      // Debounced, with a ceiling: restart the quiet period unless it has run too long.
+      const now = performance.now();
+      const since = timer.current?.since ?? now;
+      if (timer.current) clearTimeout(timer.current.id);
+      const wait = Math.max(0, Math.min(FETCH_DEBOUNCE_MS, since + FETCH_MAX_WAIT_MS - now));
+      timer.current = {
+        since,
+        id: setTimeout(() => {
+          timer.current = null;
+          pump();
+        }, wait),
+      };
     },
-    [load],
+    [pump],
   );
 
   return {
