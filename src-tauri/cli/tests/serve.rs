@@ -11,7 +11,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use leadbridge_core::deliveries::{self, DeliveryQuery, DeliveryStatus, DeliveryTrigger, PlannedAction};
+use leadbridge_core::deliveries::{
+    self, DeliveryQuery, DeliveryStatus, DeliveryTrigger, PlannedAction,
+};
 use leadbridge_core::mapping::document::TaskEventKind;
 use leadbridge_core::mapping::{MappingDocument, MappingStore};
 use leadbridge_core::salesforce::query::{QueryOptions, Record};
@@ -154,19 +156,41 @@ fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
 #[test]
 fn refused_requests_and_a_missing_secret() {
     let s = Setup::new();
-    let out = s.run(&["serve", "--listen", "127.0.0.1:0", "--secret-env", "LEADBRIDGE_TEST_NO_SUCH_VAR"]);
+    let out = s.run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--secret-env",
+        "LEADBRIDGE_TEST_NO_SUCH_VAR",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", common::text(&out.stderr));
     assert!(common::text(&out.stderr).contains("LEADBRIDGE_TEST_NO_SUCH_VAR is not set"));
 
     let (mut child, url) = s.serve();
     let body = serde_json::to_vec(&lead(1)).unwrap();
     let (status, json) = s.post(&url, &body, None);
-    assert_eq!((status, json["error"].as_str()), (401, Some("UNSIGNED")), "{json}");
-    let (status, json) = s.post(&url, &body, Some(signature_header(b"not-the-secret", &body)));
-    assert_eq!((status, json["error"].as_str()), (401, Some("BAD_SIGNATURE")), "{json}");
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (401, Some("UNSIGNED")),
+        "{json}"
+    );
+    let (status, json) = s.post(
+        &url,
+        &body,
+        Some(signature_header(b"not-the-secret", &body)),
+    );
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (401, Some("BAD_SIGNATURE")),
+        "{json}"
+    );
     let unknown = json!({"event": "lead.deleted", "timestamp": "2026-04-05T14:30:00Z", "data": {}});
     let (status, json) = s.post_signed(&url, &unknown);
-    assert_eq!((status, json["error"].as_str()), (422, Some("UNKNOWN_EVENT")), "{json}");
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (422, Some("UNKNOWN_EVENT")),
+        "{json}"
+    );
     let store = s.store();
     assert_eq!(count(&store, "SELECT count(*) FROM webhook_events"), 0);
     assert_eq!(count(&store, "SELECT count(*) FROM contacts"), 0);
@@ -181,7 +205,9 @@ fn kill_dash_nine_with_work_queued_then_restart_loses_nothing_and_duplicates_not
     s.deliver_at_once();
     let total = 400;
     // Slow calls, so the kill lands with deliveries in flight and others not yet sent.
-    s.org.faults().set_latency(Duration::from_millis(1200), Duration::ZERO);
+    s.org
+        .faults()
+        .set_latency(Duration::from_millis(1200), Duration::ZERO);
     let (mut child, url) = s.serve();
     for i in 0..total {
         let (status, json) = s.post_signed(&url, &lead(i));
@@ -192,15 +218,24 @@ fn kill_dash_nine_with_work_queued_then_restart_loses_nothing_and_duplicates_not
         let conn = store.conn();
         deliveries::count(
             &conn,
-            &DeliveryQuery { status: vec![DeliveryStatus::InFlight], ..DeliveryQuery::default() },
+            &DeliveryQuery {
+                status: vec![DeliveryStatus::InFlight],
+                ..DeliveryQuery::default()
+            },
         )
         .unwrap()
             > 0
     });
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert_eq!(count(&store, "SELECT count(*) FROM webhook_events"), total as i64);
-    assert!(count(&store, "SELECT count(*) FROM webhook_queue") > 0, "work was queued at the kill");
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM webhook_events"),
+        total as i64
+    );
+    assert!(
+        count(&store, "SELECT count(*) FROM webhook_queue") > 0,
+        "work was queued at the kill"
+    );
     std::thread::sleep(Duration::from_millis(1300)); // the org finishes what it received
     s.org.faults().clear();
 
@@ -215,7 +250,10 @@ fn kill_dash_nine_with_work_queued_then_restart_loses_nothing_and_duplicates_not
     let (status, json) = s.post_signed(&url, &escalated);
     assert_eq!(status, 202, "{json}");
     wait_until("the Task", 60, || {
-        count(&store, "SELECT count(*) FROM webhook_events WHERE task_state = 'done'") == 1
+        count(
+            &store,
+            "SELECT count(*) FROM webhook_events WHERE task_state = 'done'",
+        ) == 1
     });
     child.kill().unwrap();
     child.wait().unwrap();
@@ -224,7 +262,9 @@ fn kill_dash_nine_with_work_queued_then_restart_loses_nothing_and_duplicates_not
     let leads = s.query("SELECT Id, Email FROM Lead WHERE Email LIKE '%@serve.example'");
     let mut per_email: HashMap<String, u32> = HashMap::new();
     for l in &leads {
-        *per_email.entry(l["Email"].as_str().unwrap().to_lowercase()).or_default() += 1;
+        *per_email
+            .entry(l["Email"].as_str().unwrap().to_lowercase())
+            .or_default() += 1;
     }
     assert_eq!(per_email.len(), total, "none missing");
     assert!(per_email.values().all(|&n| n == 1), "no duplicates");
@@ -234,14 +274,20 @@ fn kill_dash_nine_with_work_queued_then_restart_loses_nothing_and_duplicates_not
     let mut creates: HashMap<String, u32> = HashMap::new();
     deliveries::for_each(&conn, &DeliveryQuery::default(), |d| {
         assert_eq!(d.trigger, DeliveryTrigger::Webhook, "{d:?}");
-        if d.action == PlannedAction::Create && d.status == DeliveryStatus::Succeeded && d.object.as_str() == "Lead" {
+        if d.action == PlannedAction::Create
+            && d.status == DeliveryStatus::Succeeded
+            && d.object.as_str() == "Lead"
+        {
             *creates.entry(d.email.to_lowercase()).or_default() += 1;
         }
         Ok(())
     })
     .unwrap();
     assert_eq!(creates.len(), total);
-    assert!(creates.values().all(|&n| n == 1), "each contact created once");
+    assert!(
+        creates.values().all(|&n| n == 1),
+        "each contact created once"
+    );
     drop(conn);
 
     let lead7 = leads

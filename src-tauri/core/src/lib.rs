@@ -11,11 +11,11 @@ pub mod paths;
 pub mod profiles;
 pub mod routing;
 pub mod salesforce;
+pub mod serve;
 pub mod soql;
 pub mod store;
 pub mod sync;
 pub mod webhook;
-pub mod serve;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};
 

@@ -28,7 +28,13 @@ const SECRET: &[u8] = b"whsec_demo_org";
 
 fn send(env: &common::Env, event: Value) {
     let body = serde_json::to_vec(&event).unwrap();
-    receive(&env.store, SECRET, &body, Some(&signature_header(SECRET, &body))).expect("accepted");
+    receive(
+        &env.store,
+        SECRET,
+        &body,
+        Some(&signature_header(SECRET, &body)),
+    )
+    .expect("accepted");
 }
 
 fn lead(email: &str, score: u32, conv: &str) -> Value {
@@ -58,9 +64,18 @@ async fn criteria_delay_webhook_trigger_and_tasks() {
     send(&env, lead("ada@auto.example", 82, "conv_a"));
     send(&env, lead("bob@auto.example", 30, "conv_b"));
     send(&env, lead("cy@auto.example", 90, "conv_c"));
-    send(&env, conversation("conversation.escalated", "conv_a", "2026-04-05T14:35:00Z"));
-    send(&env, conversation("conversation.completed", "conv_a", "2026-04-05T14:40:00Z"));
-    send(&env, conversation("conversation.completed", "conv_b", "2026-04-05T14:40:00Z"));
+    send(
+        &env,
+        conversation("conversation.escalated", "conv_a", "2026-04-05T14:35:00Z"),
+    );
+    send(
+        &env,
+        conversation("conversation.completed", "conv_a", "2026-04-05T14:40:00Z"),
+    );
+    send(
+        &env,
+        conversation("conversation.completed", "conv_b", "2026-04-05T14:40:00Z"),
+    );
 
     let report = drain(&client, &env.store, &fast()).await.unwrap();
     assert_eq!(report.delivered, 1, "{report:?}");
@@ -75,10 +90,22 @@ async fn criteria_delay_webhook_trigger_and_tasks() {
     let conn = env.store.conn();
     let page = deliveries::list(&conn, &DeliveryQuery::default()).unwrap();
     drop(conn);
-    assert!(page.rows.iter().all(|d| d.trigger == DeliveryTrigger::Webhook), "{:?}", page.rows);
-    let tasks: Vec<_> = page.rows.iter().filter(|d| d.object == DeliveryObject::Task).collect();
+    assert!(
+        page.rows
+            .iter()
+            .all(|d| d.trigger == DeliveryTrigger::Webhook),
+        "{:?}",
+        page.rows
+    );
+    let tasks: Vec<_> = page
+        .rows
+        .iter()
+        .filter(|d| d.object == DeliveryObject::Task)
+        .collect();
     assert_eq!(tasks.len(), 2);
-    let ada = contacts::store::get_by_email(&env.store, "ada@auto.example").unwrap().unwrap();
+    let ada = contacts::store::get_by_email(&env.store, "ada@auto.example")
+        .unwrap()
+        .unwrap();
     let lead_id = ada.salesforce_lead_id.clone().expect("delivered as a Lead");
     let found = client
         .query_all_pages::<Record>(
@@ -89,7 +116,10 @@ async fn criteria_delay_webhook_trigger_and_tasks() {
         .unwrap()
         .records;
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(ada.events.iter().any(|e| e.salesforce_task_id.is_some()), "the kept escalation shows its Task");
+    assert!(
+        ada.events.iter().any(|e| e.salesforce_task_id.is_some()),
+        "the kept escalation shows its Task"
+    );
 
     // A second pass sends nothing new.
     let again = drain(&client, &env.store, &fast()).await.unwrap();
@@ -104,10 +134,16 @@ async fn criteria_delay_webhook_trigger_and_tasks() {
     let status = pending_reason(&env.store, "cy@auto.example").unwrap();
     assert_eq!(status.reason, PendingReason::WaitingForDelay);
     assert!(status.due_at.unwrap() > chrono::Utc::now() + chrono::Duration::minutes(59));
-    assert_eq!(drain(&client, &env.store, &fast()).await.unwrap().delivered, 0);
+    assert_eq!(
+        drain(&client, &env.store, &fast()).await.unwrap().delivered,
+        0
+    );
     doc.criteria.sync_delay_minutes = 0;
     save_doc(&env, &doc);
-    assert_eq!(drain(&client, &env.store, &fast()).await.unwrap().delivered, 1);
+    assert_eq!(
+        drain(&client, &env.store, &fast()).await.unwrap().delivered,
+        1
+    );
     // Integration off: nothing goes, and the contact says why.
     doc.criteria.integration_on = false;
     save_doc(&env, &doc);
@@ -139,27 +175,49 @@ async fn backflow_pulls_opportunity_changes_incrementally() {
     let opp_id = role["OpportunityId"].as_str().unwrap().to_string();
     import(&env, &[event(&email, 70, json!({}))]);
 
-    let first = backflow::pull(&client, &env.store, &policy, &cancel).await.unwrap();
+    let first = backflow::pull(&client, &env.store, &policy, &cancel)
+        .await
+        .unwrap();
     assert!(first.opportunities >= 6, "{first:?}");
     assert_eq!(first.contacts_updated, 1, "{first:?}");
     assert!(first.api_calls <= 2, "batched: {first:?}");
-    let contact = contacts::store::get_by_email(&env.store, &email).unwrap().unwrap();
-    assert_eq!(contact.salesforce_opportunity_id.as_deref(), Some(opp_id.as_str()));
+    let contact = contacts::store::get_by_email(&env.store, &email)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contact.salesforce_opportunity_id.as_deref(),
+        Some(opp_id.as_str())
+    );
     assert!(contact.salesforce_opportunity_stage.is_some());
 
     // Changed in Salesforce: the next pull reads only what changed since the cursor.
     let mut fields = Record::new();
     fields.insert("StageName".into(), json!("Negotiation/Review"));
     fields.insert("Amount".into(), json!(123456.0));
-    client.update("Opportunity", &opp_id, &fields, &WriteOptions::default()).await.unwrap();
-    let second = backflow::pull(&client, &env.store, &policy, &cancel).await.unwrap();
+    client
+        .update("Opportunity", &opp_id, &fields, &WriteOptions::default())
+        .await
+        .unwrap();
+    let second = backflow::pull(&client, &env.store, &policy, &cancel)
+        .await
+        .unwrap();
     assert_eq!(second.cursor_before, first.cursor);
-    assert!(second.opportunities < first.opportunities, "incremental: {second:?}");
+    assert!(
+        second.opportunities < first.opportunities,
+        "incremental: {second:?}"
+    );
     assert_eq!(second.contacts_updated, 1);
-    let contact = contacts::store::get_by_email(&env.store, &email).unwrap().unwrap();
-    assert_eq!(contact.salesforce_opportunity_stage.as_deref(), Some("Negotiation/Review"));
+    let contact = contacts::store::get_by_email(&env.store, &email)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contact.salesforce_opportunity_stage.as_deref(),
+        Some("Negotiation/Review")
+    );
     assert_eq!(contact.salesforce_opportunity_amount, Some(123456.0));
-    let third = backflow::pull(&client, &env.store, &policy, &cancel).await.unwrap();
+    let third = backflow::pull(&client, &env.store, &policy, &cancel)
+        .await
+        .unwrap();
     assert_eq!(third.contacts_updated, 0);
     assert_eq!(backflow::state(&env.store).unwrap().cursor, third.cursor);
 
@@ -182,27 +240,69 @@ async fn backflow_pulls_opportunity_changes_incrementally() {
     .unwrap();
     let mut fields = Record::new();
     fields.insert("Amount".into(), json!(777.0));
-    client.update("Opportunity", &other_opp, &fields, &WriteOptions::default()).await.unwrap();
-    let fourth = backflow::pull(&client, &env.store, &policy, &cancel).await.unwrap();
-    assert_eq!(fourth.contacts_updated, 1, "{fourth:?}");
-    let buyer = contacts::store::get_by_email(&env.store, "new.buyer@fresh.example").unwrap().unwrap();
-    assert_eq!(buyer.salesforce_opportunity_amount, Some(777.0));
-    // The email-matched contact kept its own Opportunity.
-    let contact = contacts::store::get_by_email(&env.store, &email).unwrap().unwrap();
-    assert_eq!(contact.salesforce_opportunity_id.as_deref(), Some(opp_id.as_str()));
-
-    // By stored Lead Id: a pushed contact whose Lead a salesperson then converted.
-    import(&env, &[event("convert.me@fresh.example", 60, json!({"company": "Converted Co"}))]);
-    push(&client, &env.store, &Selection::Emails(vec!["convert.me@fresh.example".into()]), &fast())
+    client
+        .update("Opportunity", &other_opp, &fields, &WriteOptions::default())
         .await
         .unwrap();
-    let pushed = contacts::store::get_by_email(&env.store, "convert.me@fresh.example").unwrap().unwrap();
-    let lead_id = pushed.salesforce_lead_id.clone().expect("a Lead was created");
+    let fourth = backflow::pull(&client, &env.store, &policy, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(fourth.contacts_updated, 1, "{fourth:?}");
+    let buyer = contacts::store::get_by_email(&env.store, "new.buyer@fresh.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(buyer.salesforce_opportunity_amount, Some(777.0));
+    // The email-matched contact kept its own Opportunity.
+    let contact = contacts::store::get_by_email(&env.store, &email)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contact.salesforce_opportunity_id.as_deref(),
+        Some(opp_id.as_str())
+    );
+
+    // By stored Lead Id: a pushed contact whose Lead a salesperson then converted.
+    import(
+        &env,
+        &[event(
+            "convert.me@fresh.example",
+            60,
+            json!({"company": "Converted Co"}),
+        )],
+    );
+    push(
+        &client,
+        &env.store,
+        &Selection::Emails(vec!["convert.me@fresh.example".into()]),
+        &fast(),
+    )
+    .await
+    .unwrap();
+    let pushed = contacts::store::get_by_email(&env.store, "convert.me@fresh.example")
+        .unwrap()
+        .unwrap();
+    let lead_id = pushed
+        .salesforce_lead_id
+        .clone()
+        .expect("a Lead was created");
     let converted = env.org.convert_lead(&lead_id).unwrap();
-    let fifth = backflow::pull(&client, &env.store, &policy, &cancel).await.unwrap();
+    let fifth = backflow::pull(&client, &env.store, &policy, &cancel)
+        .await
+        .unwrap();
     assert_eq!(fifth.contacts_updated, 1, "{fifth:?}");
-    let after = contacts::store::get_by_email(&env.store, "convert.me@fresh.example").unwrap().unwrap();
-    assert_eq!(after.salesforce_opportunity_id.as_deref(), Some(converted.opportunity_id.as_str()));
-    assert_eq!(after.salesforce_contact_id.as_deref(), Some(converted.contact_id.as_str()));
-    assert_eq!(after.salesforce_opportunity_stage.as_deref(), Some("Prospecting"));
+    let after = contacts::store::get_by_email(&env.store, "convert.me@fresh.example")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.salesforce_opportunity_id.as_deref(),
+        Some(converted.opportunity_id.as_str())
+    );
+    assert_eq!(
+        after.salesforce_contact_id.as_deref(),
+        Some(converted.contact_id.as_str())
+    );
+    assert_eq!(
+        after.salesforce_opportunity_stage.as_deref(),
+        Some("Prospecting")
+    );
 }

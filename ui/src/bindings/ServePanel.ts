@@ -3,4 +3,7 @@ import type { BackflowState } from "./BackflowState";
 import type { ServeSettings } from "./ServeSettings";
 import type { ServeStatus } from "./ServeStatus";
 
+/**
+ * Everything the panel shows.
+ */
 export type ServePanel = { settings: ServeSettings, status: ServeStatus, backflow: BackflowState, };

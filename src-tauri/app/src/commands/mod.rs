@@ -7,5 +7,5 @@ pub mod deliveries;
 pub mod info;
 pub mod mapping;
 pub mod routing;
-pub mod soql;
 pub mod serve;
+pub mod soql;

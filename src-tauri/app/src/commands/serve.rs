@@ -5,7 +5,9 @@
 
 use leadbridge_core::salesforce::Secret;
 use leadbridge_core::serve::settings::{self, ServePanel};
-use leadbridge_core::serve::{self, backflow, BackflowReport, PendingStatus, Receiver, ServeOptions};
+use leadbridge_core::serve::{
+    self, backflow, BackflowReport, PendingStatus, Receiver, ServeOptions,
+};
 use leadbridge_core::sync::RetryPolicy;
 use leadbridge_core::Error;
 use tauri::State;
@@ -104,7 +106,10 @@ pub async fn resume_on_launch(core: &Core) {
     };
     if saved.enabled {
         if let Err(e) = start(core, &saved.listen).await {
-            tracing::warn!("could not start the webhook receiver at launch: {}", e.message);
+            tracing::warn!(
+                "could not start the webhook receiver at launch: {}",
+                e.message
+            );
         }
     }
 }

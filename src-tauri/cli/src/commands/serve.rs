@@ -62,7 +62,8 @@ pub fn run(data_dir: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
     }
     if args.poll_interval_ms == 0 {
         return Err(
-            Error::invalid_input("the poll interval must be at least 1 ms").field("poll-interval-ms")
+            Error::invalid_input("the poll interval must be at least 1 ms")
+                .field("poll-interval-ms"),
         );
     }
     let options = ServeOptions {
@@ -150,8 +151,12 @@ pub fn run_backflow(data_dir: Option<&Path>, command: BackflowCommand) -> Result
             } else {
                 println!(
                     "cursor: {}; last pull: {} ({} Opportunities, {} contacts updated)",
-                    state.cursor.map_or("never pulled".into(), |c| c.to_rfc3339()),
-                    state.last_pulled_at.map_or("never".into(), |c| c.to_rfc3339()),
+                    state
+                        .cursor
+                        .map_or("never pulled".into(), |c| c.to_rfc3339()),
+                    state
+                        .last_pulled_at
+                        .map_or("never".into(), |c| c.to_rfc3339()),
                     state.last_seen,
                     state.last_changed
                 );

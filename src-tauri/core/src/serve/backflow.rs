@@ -150,20 +150,31 @@ pub async fn pull(
     let ids: Vec<String> = opportunities.iter().map(|o| o.id.clone()).collect();
     let roles_statements = statements_in(
         "OpportunityContactRole",
-        &["OpportunityId".into(), "ContactId".into(), "Contact.Email".into()],
+        &[
+            "OpportunityId".into(),
+            "ContactId".into(),
+            "Contact.Email".into(),
+        ],
         vec![],
         "OpportunityId",
         &ids,
     )?;
     let lead_statements = statements_in(
         "Lead",
-        &["Id".into(), "ConvertedContactId".into(), "ConvertedOpportunityId".into()],
+        &[
+            "Id".into(),
+            "ConvertedContactId".into(),
+            "ConvertedOpportunityId".into(),
+        ],
         vec![],
         "ConvertedOpportunityId",
         &ids,
     )?;
     let split = roles_statements.len();
-    let all: Vec<String> = roles_statements.into_iter().chain(lead_statements).collect();
+    let all: Vec<String> = roles_statements
+        .into_iter()
+        .chain(lead_statements)
+        .collect();
     let mut results = query_statements(client, &all, policy, cancel).await?;
     let leads: Vec<Record> = results.split_off(split).into_iter().flatten().collect();
     let roles: Vec<Record> = results.into_iter().flatten().collect();
@@ -172,11 +183,17 @@ pub async fn pull(
     let mut contact_ids: HashMap<String, Vec<String>> = HashMap::new();
     let mut emails: HashMap<String, Vec<String>> = HashMap::new();
     for r in &roles {
-        let Some(opp) = text(r, "OpportunityId") else { continue };
+        let Some(opp) = text(r, "OpportunityId") else {
+            continue;
+        };
         if let Some(c) = text(r, "ContactId") {
             contact_ids.entry(id15(&opp)).or_default().push(id15(&c));
         }
-        if let Some(e) = r.get("Contact").and_then(|c| c.get("Email")).and_then(Value::as_str) {
+        if let Some(e) = r
+            .get("Contact")
+            .and_then(|c| c.get("Email"))
+            .and_then(Value::as_str)
+        {
             emails.entry(id15(&opp)).or_default().push(email::key(e));
         }
     }

@@ -113,7 +113,12 @@ impl From<Rejection> for ReceiveError {
 
 /// Stores an accepted event in one transaction: the event row, its effect on the inbox, the
 /// delivery queue, and any parked events it unblocks.
-pub fn store_event(store: &Store, event: &Event, body: &str, now: DateTime<Utc>) -> Result<Receipt> {
+pub fn store_event(
+    store: &Store,
+    event: &Event,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Receipt> {
     let digest: String = Sha256::digest(body.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -206,7 +211,11 @@ fn apply(
 }
 
 /// Puts a contact in the automated-delivery queue (again): a newer event re-queues it.
-pub(crate) fn enqueue(tx: &rusqlite::Connection, email_key: &str, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn enqueue(
+    tx: &rusqlite::Connection,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO webhook_queue (email_key, queued_at) VALUES (?1, ?2) \
          ON CONFLICT (email_key) DO UPDATE SET queued_at = excluded.queued_at",
@@ -217,7 +226,11 @@ pub(crate) fn enqueue(tx: &rusqlite::Connection, email_key: &str, now: DateTime<
 
 /// Re-applies parked events now that another lead.qualified arrived; those that match are
 /// applied (and queued), the rest stay parked.
-fn replay_parked(tx: &rusqlite::Connection, doc: &MappingDocument, now: DateTime<Utc>) -> Result<()> {
+fn replay_parked(
+    tx: &rusqlite::Connection,
+    doc: &MappingDocument,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let parked: Vec<(i64, String)> = {
         let mut stmt =
             tx.prepare("SELECT id, body FROM webhook_events WHERE state = 'parked' ORDER BY id")?;

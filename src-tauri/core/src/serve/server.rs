@@ -127,13 +127,16 @@ impl Receiver {
             .field("secret"));
         }
         if options.max_body == 0 {
-            return Err(Error::invalid_input("the body limit must be at least 1 byte").field("maxBody"));
+            return Err(
+                Error::invalid_input("the body limit must be at least 1 byte").field("maxBody"),
+            );
         }
         let store = Store::open(data_dir)?;
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await
             .map_err(|e| {
-                Error::invalid_input(format!("cannot listen on {}: {e}", options.listen)).field("listen")
+                Error::invalid_input(format!("cannot listen on {}: {e}", options.listen))
+                    .field("listen")
             })?;
         let addr = listener
             .local_addr()
@@ -230,14 +233,24 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bod
         Ok(receipt) => {
             c.accepted.fetch_add(1, Ordering::Relaxed);
             shared.wake.notify_one();
-            (StatusCode::ACCEPTED, Json(json!({"accepted": true, "eventId": receipt.event_id, "state": receipt.state}))).into_response()
+            (
+                StatusCode::ACCEPTED,
+                Json(
+                    json!({"accepted": true, "eventId": receipt.event_id, "state": receipt.state}),
+                ),
+            )
+                .into_response()
         }
         Err(ReceiveError::Rejected(r)) => {
             c.rejected.fetch_add(1, Ordering::Relaxed);
             *lock(&c.last_rejection) = Some(format!("{}: {}", r.code, r.reason));
             tracing::info!(status = r.status, code = %r.code, "webhook request refused");
             let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, Json(json!({"accepted": false, "error": r.code, "reason": r.reason}))).into_response()
+            (
+                status,
+                Json(json!({"accepted": false, "error": r.code, "reason": r.reason})),
+            )
+                .into_response()
         }
         Err(ReceiveError::Store(e)) => {
             // Not the sender's fault: a 5xx makes the chat platform retry.
@@ -268,7 +281,8 @@ async fn accept(
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
         // axum reports its length limit as "length limit exceeded".
         let too_large = e.to_string().contains("length limit")
-            || std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("length limit"));
+            || std::error::Error::source(&e)
+                .is_some_and(|s| s.to_string().contains("length limit"));
         if too_large {
             Rejection::too_large(limit)
         } else {
@@ -278,27 +292,46 @@ async fn accept(
     let signature = match headers.get(SIGNATURE_HEADER) {
         None => None,
         Some(v) => Some(v.to_str().map_err(|_| {
-            Rejection::new(401, "BAD_SIGNATURE", format!("the {SIGNATURE_HEADER} header is not ASCII text"))
+            Rejection::new(
+                401,
+                "BAD_SIGNATURE",
+                format!("the {SIGNATURE_HEADER} header is not ASCII text"),
+            )
         })?),
     }
     .map(str::to_string);
     let shared = shared.clone();
     tokio::task::spawn_blocking(move || {
-        receive(&shared.store, shared.secret.expose().as_bytes(), &bytes, signature.as_deref())
+        receive(
+            &shared.store,
+            shared.secret.expose().as_bytes(),
+            &bytes,
+            signature.as_deref(),
+        )
     })
     .await
     .map_err(|e| ReceiveError::Store(Error::internal(format!("the receiver task failed: {e}"))))?
 }
 
 /// The worker: a pass when woken or every `poll_interval`, until cancelled.
-async fn work(data_dir: PathBuf, shared: Arc<Shared>, options: ServeOptions, cancel: CancellationToken) {
+async fn work(
+    data_dir: PathBuf,
+    shared: Arc<Shared>,
+    options: ServeOptions,
+    cancel: CancellationToken,
+) {
     let c = &shared.counters;
     loop {
         match pass(&data_dir, &shared, &options, &cancel).await {
             Ok(Some(report)) => {
-                c.delivered.fetch_add(u64::from(report.delivered), Ordering::Relaxed);
-                c.failed.fetch_add(u64::from(report.failed + report.tasks_failed), Ordering::Relaxed);
-                c.tasks_created.fetch_add(u64::from(report.tasks_created), Ordering::Relaxed);
+                c.delivered
+                    .fetch_add(u64::from(report.delivered), Ordering::Relaxed);
+                c.failed.fetch_add(
+                    u64::from(report.failed + report.tasks_failed),
+                    Ordering::Relaxed,
+                );
+                c.tasks_created
+                    .fetch_add(u64::from(report.tasks_created), Ordering::Relaxed);
                 *lock(&c.last_error) = None;
             }
             Ok(None) => {}

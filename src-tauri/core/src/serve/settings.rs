@@ -89,7 +89,9 @@ pub async fn secret(vault: &TokenVault) -> Result<Secret> {
         .await?
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
-            Error::invalid_input("set the webhook secret first (the chat platform signs events with it)")
-                .field("secret")
+            Error::invalid_input(
+                "set the webhook secret first (the chat platform signs events with it)",
+            )
+            .field("secret")
         })
 }

@@ -83,9 +83,8 @@ impl PendingTask {
         }
         if !data.is_empty() {
             description.push_str("\n\n");
-            description.push_str(
-                &serde_json::to_string_pretty(&Value::Object(data)).unwrap_or_default(),
-            );
+            description
+                .push_str(&serde_json::to_string_pretty(&Value::Object(data)).unwrap_or_default());
         }
         let description: String = description.chars().take(MAX_DESCRIPTION).collect();
         let mut r = Map::new();
@@ -152,8 +151,17 @@ pub async fn log_pending(
     if todo.is_empty() {
         return Ok(report);
     }
-    let path = format!("/services/data/v{}/composite/sobjects", client.api_version());
-    let batch = store.transaction(|tx| Ok(deliveries::begin_batch(tx, DeliveryTrigger::Webhook, Utc::now())?))?;
+    let path = format!(
+        "/services/data/v{}/composite/sobjects",
+        client.api_version()
+    );
+    let batch = store.transaction(|tx| {
+        Ok(deliveries::begin_batch(
+            tx,
+            DeliveryTrigger::Webhook,
+            Utc::now(),
+        )?)
+    })?;
 
     // Tasks sent before without a recorded answer: find them by their marker first.
     let unsure: Vec<String> = todo

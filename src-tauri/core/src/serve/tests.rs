@@ -66,16 +66,35 @@ fn rejected(result: Result<super::Receipt, ReceiveError>) -> super::Rejection {
 fn a_signed_event_is_stored_applied_and_queued() {
     let (_d, store) = store();
     let body = lead("ada@example.com", 82, "conv_1");
-    let receipt = receive(&store, SECRET, &body, Some(&signature_header(SECRET, &body))).unwrap();
+    let receipt = receive(
+        &store,
+        SECRET,
+        &body,
+        Some(&signature_header(SECRET, &body)),
+    )
+    .unwrap();
     assert_eq!(receipt.state, "applied");
     assert!(receipt.queued);
     assert_eq!(count(&store, "webhook_events"), 1);
-    let contact = contacts::store::get_by_email(&store, "ADA@example.com").unwrap().unwrap();
+    let contact = contacts::store::get_by_email(&store, "ADA@example.com")
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.qualification_score, Some(82.0));
-    assert!(queue_entry(&store.conn(), "ada@example.com").unwrap().is_some());
+    assert!(queue_entry(&store.conn(), "ada@example.com")
+        .unwrap()
+        .is_some());
     // The sender's retry of the same body is acknowledged and stored once.
-    let again = receive(&store, SECRET, &body, Some(&signature_header(SECRET, &body))).unwrap();
-    assert_eq!((again.state.as_str(), again.event_id), ("duplicate", receipt.event_id));
+    let again = receive(
+        &store,
+        SECRET,
+        &body,
+        Some(&signature_header(SECRET, &body)),
+    )
+    .unwrap();
+    assert_eq!(
+        (again.state.as_str(), again.event_id),
+        ("duplicate", receipt.event_id)
+    );
     assert_eq!(count(&store, "webhook_events"), 1);
 }
 
@@ -101,7 +120,11 @@ fn every_signature_case_is_refused_and_stores_nothing() {
         String::new(),
     ] {
         let r = rejected(receive(&store, SECRET, &body, Some(&header)));
-        assert_eq!((r.status, r.code.as_str()), (401, "BAD_SIGNATURE"), "{header}");
+        assert_eq!(
+            (r.status, r.code.as_str()),
+            (401, "BAD_SIGNATURE"),
+            "{header}"
+        );
         assert!(r.reason.contains("malformed"), "{}", r.reason);
     }
     // Reasons never carry the secret or the expected digest.
@@ -131,7 +154,12 @@ fn malformed_unknown_and_invalid_events_are_refused() {
         ),
     ];
     for (body, status, code, why) in cases {
-        let r = rejected(receive(&store, SECRET, body, Some(&signature_header(SECRET, body))));
+        let r = rejected(receive(
+            &store,
+            SECRET,
+            body,
+            Some(&signature_header(SECRET, body)),
+        ));
         assert_eq!((r.status, r.code.as_str()), (status, code), "{}", r.reason);
         assert!(r.reason.contains(why), "{:?} lacks {why:?}", r.reason);
     }
@@ -142,16 +170,37 @@ fn malformed_unknown_and_invalid_events_are_refused() {
 fn an_event_ahead_of_its_lead_is_parked_then_applied() {
     let (_d, store) = store();
     let done = completed("conv_9");
-    let receipt = receive(&store, SECRET, &done, Some(&signature_header(SECRET, &done))).unwrap();
+    let receipt = receive(
+        &store,
+        SECRET,
+        &done,
+        Some(&signature_header(SECRET, &done)),
+    )
+    .unwrap();
     assert_eq!(receipt.state, "parked");
     assert_eq!(count(&store, "contacts"), 0);
     let body = lead("grace@example.com", 90, "conv_9");
-    receive(&store, SECRET, &body, Some(&signature_header(SECRET, &body))).unwrap();
-    let contact = contacts::store::get_by_email(&store, "grace@example.com").unwrap().unwrap();
-    assert_eq!(contact.conversation_status, contacts::ConversationStatus::Closed);
+    receive(
+        &store,
+        SECRET,
+        &body,
+        Some(&signature_header(SECRET, &body)),
+    )
+    .unwrap();
+    let contact = contacts::store::get_by_email(&store, "grace@example.com")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contact.conversation_status,
+        contacts::ConversationStatus::Closed
+    );
     let state: String = store
         .conn()
-        .query_row("SELECT state FROM webhook_events WHERE id = ?1", [receipt.event_id], |r| r.get(0))
+        .query_row(
+            "SELECT state FROM webhook_events WHERE id = ?1",
+            [receipt.event_id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(state, "applied");
 }
@@ -160,34 +209,72 @@ fn an_event_ahead_of_its_lead_is_parked_then_applied() {
 fn criteria_and_delay_say_why_and_when() {
     let (_d, store) = store();
     let body = lead("ada@example.com", 65, "conv_1");
-    receive(&store, SECRET, &body, Some(&signature_header(SECRET, &body))).unwrap();
-    let contact = contacts::store::get_by_email(&store, "ada@example.com").unwrap().unwrap();
+    receive(
+        &store,
+        SECRET,
+        &body,
+        Some(&signature_header(SECRET, &body)),
+    )
+    .unwrap();
+    let contact = contacts::store::get_by_email(&store, "ada@example.com")
+        .unwrap()
+        .unwrap();
     let queued_at = Utc.with_ymd_and_hms(2026, 4, 5, 14, 35, 0).unwrap();
-    let queue = QueueEntry { queued_at, failed_delivery_id: None, failed_at: None };
+    let queue = QueueEntry {
+        queued_at,
+        failed_delivery_id: None,
+        failed_at: None,
+    };
     let now = Utc.with_ymd_and_hms(2026, 4, 5, 15, 0, 0).unwrap();
     let mut criteria = Criteria::default();
-    let reason = |c: &Criteria, contact: &contacts::Contact, q: Option<&QueueEntry>| evaluate(contact, q, c, now);
+    let reason = |c: &Criteria, contact: &contacts::Contact, q: Option<&QueueEntry>| {
+        evaluate(contact, q, c, now)
+    };
 
-    assert_eq!(reason(&criteria, &contact, Some(&queue)).reason, PendingReason::IntegrationOff);
+    assert_eq!(
+        reason(&criteria, &contact, Some(&queue)).reason,
+        PendingReason::IntegrationOff
+    );
     criteria.integration_on = true;
     criteria.minimum_score = MinimumScore::Stars(3);
     let s = reason(&criteria, &contact, Some(&queue));
     assert_eq!(s.reason, PendingReason::BelowMinimumScore);
-    assert!(s.message.contains("score 65") && s.message.contains("80"), "{}", s.message);
+    assert!(
+        s.message.contains("score 65") && s.message.contains("80"),
+        "{}",
+        s.message
+    );
     criteria.minimum_score = MinimumScore::Stars(2);
-    assert_eq!(reason(&criteria, &contact, Some(&queue)).reason, PendingReason::ConversationOpen);
+    assert_eq!(
+        reason(&criteria, &contact, Some(&queue)).reason,
+        PendingReason::ConversationOpen
+    );
 
     let done = completed("conv_1");
-    receive(&store, SECRET, &done, Some(&signature_header(SECRET, &done))).unwrap();
-    let closed = contacts::store::get_by_email(&store, "ada@example.com").unwrap().unwrap();
+    receive(
+        &store,
+        SECRET,
+        &done,
+        Some(&signature_header(SECRET, &done)),
+    )
+    .unwrap();
+    let closed = contacts::store::get_by_email(&store, "ada@example.com")
+        .unwrap()
+        .unwrap();
     // Closed at 14:40 (the event's timestamp); a 30-minute delay runs to 15:10.
     criteria.sync_delay_minutes = 30;
     let s = reason(&criteria, &closed, Some(&queue));
     assert_eq!(s.reason, PendingReason::WaitingForDelay);
-    assert_eq!(s.due_at, Some(Utc.with_ymd_and_hms(2026, 4, 5, 15, 10, 0).unwrap()));
+    assert_eq!(
+        s.due_at,
+        Some(Utc.with_ymd_and_hms(2026, 4, 5, 15, 10, 0).unwrap())
+    );
     assert!(s.message.contains("2026-04-05T15:10:00Z"), "{}", s.message);
     criteria.sync_delay_minutes = 20;
-    assert_eq!(reason(&criteria, &closed, Some(&queue)).reason, PendingReason::Queued);
+    assert_eq!(
+        reason(&criteria, &closed, Some(&queue)).reason,
+        PendingReason::Queued
+    );
     // Not waiting for the close: the delay counts from the qualification (14:30).
     criteria.require_conversation_closed = false;
     criteria.sync_delay_minutes = 31;
@@ -196,13 +283,26 @@ fn criteria_and_delay_say_why_and_when() {
         Some(Utc.with_ymd_and_hms(2026, 4, 5, 15, 1, 0).unwrap())
     );
 
-    let failed = QueueEntry { failed_delivery_id: Some(7), failed_at: Some(queued_at + Duration::minutes(1)), ..queue.clone() };
+    let failed = QueueEntry {
+        failed_delivery_id: Some(7),
+        failed_at: Some(queued_at + Duration::minutes(1)),
+        ..queue.clone()
+    };
     let s = reason(&criteria, &closed, Some(&failed));
     assert_eq!((s.reason, s.delivery_id), (PendingReason::Failed, Some(7)));
     // A newer event re-queued it after the failure: it goes again.
-    let requeued = QueueEntry { queued_at: queued_at + Duration::minutes(2), ..failed };
-    assert_ne!(reason(&criteria, &closed, Some(&requeued)).reason, PendingReason::Failed);
-    assert_eq!(reason(&criteria, &closed, None).reason, PendingReason::NotQueued);
+    let requeued = QueueEntry {
+        queued_at: queued_at + Duration::minutes(2),
+        ..failed
+    };
+    assert_ne!(
+        reason(&criteria, &closed, Some(&requeued)).reason,
+        PendingReason::Failed
+    );
+    assert_eq!(
+        reason(&criteria, &closed, None).reason,
+        PendingReason::NotQueued
+    );
 }
 
 /// Sends raw HTTP (so a chunked body without Content-Length can be tested) and returns the
@@ -216,7 +316,11 @@ async fn raw_post(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, 
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out).await;
     let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, text)
 }
 
@@ -227,7 +331,9 @@ async fn the_body_limit_is_enforced_while_reading() {
         max_body: 1024,
         ..ServeOptions::new("127.0.0.1:0".parse().unwrap())
     };
-    let receiver = Receiver::start(dir.path(), Secret::new("whsec_serve_test"), options).await.unwrap();
+    let receiver = Receiver::start(dir.path(), Secret::new("whsec_serve_test"), options)
+        .await
+        .unwrap();
     let addr = receiver.local_addr();
     let client = reqwest::Client::new();
     let url = receiver.url();
@@ -278,7 +384,10 @@ async fn the_body_limit_is_enforced_while_reading() {
         .unwrap();
     assert_eq!(resp.status(), 202);
     let status = receiver.status();
-    assert_eq!((status.received, status.accepted, status.rejected), (4, 1, 3));
+    assert_eq!(
+        (status.received, status.accepted, status.rejected),
+        (4, 1, 3)
+    );
     assert_eq!(status.queued, 1);
     assert!(status.last_rejection.unwrap().starts_with("UNSIGNED"));
     // Other paths and methods are not the receiver's.

@@ -36,7 +36,8 @@ pub struct DrainReport {
 /// The emails of queued contacts, oldest first.
 fn queued_keys(store: &Store) -> Result<Vec<String>> {
     let conn = store.conn();
-    let mut stmt = conn.prepare("SELECT email_key FROM webhook_queue ORDER BY queued_at, email_key")?;
+    let mut stmt =
+        conn.prepare("SELECT email_key FROM webhook_queue ORDER BY queued_at, email_key")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

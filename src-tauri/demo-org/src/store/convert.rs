@@ -26,7 +26,11 @@ impl Org {
     /// Converts an unconverted Lead (by 15- or 18-character Id), as user `by`.
     pub fn convert_lead(&mut self, lead: &str, by: &str) -> Result<Converted, String> {
         let schema = Schema::get();
-        let object = |name: &str| schema.object(name).ok_or_else(|| format!("no {name} object"));
+        let object = |name: &str| {
+            schema
+                .object(name)
+                .ok_or_else(|| format!("no {name} object"))
+        };
         let (leads, accounts, contacts, opps, roles) = (
             object("Lead")?,
             object("Account")?,
@@ -106,10 +110,16 @@ impl Org {
         let stamp = time::format_datetime(now);
         if let Some(r) = self.tables.get_mut(leads.name).and_then(|t| t.get_mut(&id)) {
             r.insert("IsConverted", Value::Bool(true));
-            r.insert("ConvertedDate", Value::from(time::format_date(now.date_naive())));
+            r.insert(
+                "ConvertedDate",
+                Value::from(time::format_date(now.date_naive())),
+            );
             r.insert("ConvertedAccountId", Value::from(account_id.clone()));
             r.insert("ConvertedContactId", Value::from(contact_id.clone()));
-            r.insert("ConvertedOpportunityId", Value::from(opportunity_id.clone()));
+            r.insert(
+                "ConvertedOpportunityId",
+                Value::from(opportunity_id.clone()),
+            );
             r.insert("Status", Value::from("Closed - Converted"));
             r.insert("LastModifiedDate", Value::from(stamp.clone()));
             r.insert("SystemModstamp", Value::from(stamp));
