@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiUsage } from "./bindings/ApiUsage";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { BackflowReport } from "./bindings/BackflowReport";
 import type { CampaignOption } from "./bindings/CampaignOption";
 import type { Change } from "./bindings/Change";
 import type { ChatField } from "./bindings/ChatField";
@@ -28,11 +29,13 @@ import type { ImportReport } from "./bindings/ImportReport";
 import type { MappingDocument } from "./bindings/MappingDocument";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
+import type { PendingStatus } from "./bindings/PendingStatus";
 import type { PruneReport } from "./bindings/PruneReport";
 import type { QueryResult } from "./bindings/QueryResult";
 import type { RoutingTrial } from "./bindings/RoutingTrial";
 import type { SalesforceUser } from "./bindings/SalesforceUser";
 import type { Saved } from "./bindings/Saved";
+import type { ServePanel } from "./bindings/ServePanel";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
 import type { StatsBucket } from "./bindings/StatsBucket";
 import type { StatsPoint } from "./bindings/StatsPoint";
@@ -117,6 +120,13 @@ export interface Commands {
   deliveries_export_csv: { args: { query: DeliveryQuery }; result: CsvExport };
   deliveries_settings: { args: Record<string, never>; result: DeliverySettings };
   deliveries_set_settings: { args: { settings: DeliverySettings }; result: PruneReport };
+  // Automated delivery (the webhook receiver) and the back-flow
+  serve_status: { args: Record<string, never>; result: ServePanel };
+  /** `secret` null or empty keeps the stored one; it only ever reaches the keyring. */
+  serve_start: { args: { listen: string; secret: string | null }; result: ServePanel };
+  serve_stop: { args: Record<string, never>; result: ServePanel };
+  backflow_pull: { args: Record<string, never>; result: BackflowReport };
+  serve_pending_reason: { args: { email: string }; result: PendingStatus };
 }
 
 /** The event a delivery retry reports its progress with. */
@@ -212,6 +222,11 @@ export const api = {
   deliveriesExportCsv: (query: DeliveryQuery) => call("deliveries_export_csv", { query }),
   deliveriesSettings: () => call("deliveries_settings", {}),
   deliveriesSetSettings: (settings: DeliverySettings) => call("deliveries_set_settings", { settings }),
+  serveStatus: () => call("serve_status", {}),
+  serveStart: (listen: string, secret: string | null) => call("serve_start", { listen, secret }),
+  serveStop: () => call("serve_stop", {}),
+  backflowPull: () => call("backflow_pull", {}),
+  servePendingReason: (email: string) => call("serve_pending_reason", { email }),
   /** Calls `handler` with each progress report of a running retry; resolves to the unsubscribe. */
   onRetryProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>(RETRY_PROGRESS_EVENT, (e) => handler(e.payload)),

@@ -37,6 +37,8 @@ pub fn run() {
                         );
                     }
                 }
+                // The webhook receiver, when the admin left it on.
+                tauri::async_runtime::block_on(commands::serve::resume_on_launch(core));
             }
             Ok(())
         })
@@ -85,6 +87,11 @@ pub fn run() {
             commands::deliveries::deliveries_export_csv,
             commands::deliveries::deliveries_settings,
             commands::deliveries::deliveries_set_settings,
+            commands::serve::serve_status,
+            commands::serve::serve_start,
+            commands::serve::serve_stop,
+            commands::serve::backflow_pull,
+            commands::serve::serve_pending_reason,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -79,6 +79,14 @@ enum Command {
     },
     /// Push contacts to Salesforce: create or update Leads (PRODUCT.md pipeline steps 4-9).
     Sync(commands::sync::SyncArgs),
+    /// Receive signed chat events over HTTP (POST /webhooks/lead-events) and deliver them by
+    /// the mapping's criteria, with trigger "webhook".
+    Serve(commands::serve::ServeArgs),
+    /// Pull Opportunity stage and amount changes from Salesforce back onto contacts.
+    Backflow {
+        #[command(subcommand)]
+        command: commands::serve::BackflowCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -100,6 +108,10 @@ fn main() -> ExitCode {
         } => commands::soql::run(cli.data_dir.as_deref(), &query, json, max_rows),
         Command::Log { command } => commands::sync::run_log(cli.data_dir.as_deref(), *command),
         Command::Sync(args) => commands::sync::run(cli.data_dir.as_deref(), args),
+        Command::Serve(args) => commands::serve::run(cli.data_dir.as_deref(), args),
+        Command::Backflow { command } => {
+            commands::serve::run_backflow(cli.data_dir.as_deref(), command)
+        }
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@ pub mod paths;
 pub mod profiles;
 pub mod routing;
 pub mod salesforce;
+pub mod serve;
 pub mod soql;
 pub mod store;
 pub mod sync;

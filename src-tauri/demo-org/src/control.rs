@@ -34,6 +34,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__demo/assignment-rule", post(assignment_rule))
         .route("/__demo/opportunity-edit", post(opportunity_edit))
         .route("/__demo/reset", post(reset))
+        .route("/__demo/convert-lead", post(convert_lead))
 }
 
 /// The control operations, called by the endpoint and by [`crate::DemoOrg`].
@@ -100,6 +101,13 @@ impl Shared {
                 .insert(id.clone());
         }
         Ok(id)
+    }
+
+    /// Converts a Lead as a salesperson would in Salesforce (see `store::convert`), as the admin.
+    pub fn convert_lead(&self, lead: &str) -> Result<crate::store::Converted, String> {
+        let mut engine = lock(&self.engine);
+        let admin = engine.org.users.admin.clone();
+        engine.org.convert_lead(lead, &admin)
     }
 
     /// Clears faults, the call log and counters; with `data`, re-seeds the records too.
@@ -277,5 +285,21 @@ pub fn latency(fixed: Duration, jitter: Duration) -> Latency {
     Latency {
         fixed_ms: fixed.as_millis() as u64,
         jitter_ms: jitter.as_millis() as u64,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConvertLead {
+    lead_id: String,
+}
+
+async fn convert_lead(State(s): State<Arc<Shared>>, raw: Bytes) -> axum::response::Response {
+    match body::<ConvertLead>(&raw) {
+        Ok(c) => match s.convert_lead(&c.lead_id) {
+            Ok(done) => to_http(ApiResponse::json(200, json!(done))),
+            Err(msg) => to_http(ApiResponse::error(400, "INVALID_STATUS", msg)),
+        },
+        Err(r) => to_http(r),
     }
 }

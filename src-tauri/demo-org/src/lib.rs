@@ -158,6 +158,8 @@ mod store;
 mod time;
 mod validate;
 
+pub use store::Converted;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -324,6 +326,12 @@ impl DemoOrg {
     /// the user's Id.
     pub fn set_opportunity_edit(&self, user: &str, allowed: bool) -> Result<String, String> {
         self.shared.set_opportunity_edit(user, allowed)
+    }
+
+    /// Converts a Lead (Account, Contact, Opportunity, and the Lead's Converted* fields), as a
+    /// salesperson would in Salesforce; returns the new records' Ids.
+    pub fn convert_lead(&self, lead_id: &str) -> Result<Converted, String> {
+        self.shared.convert_lead(lead_id)
     }
 
     /// Clears faults, the call log and counters; with `data`, re-seeds the records.

@@ -13,6 +13,9 @@ use crate::schema::{FieldType, ObjectDef, Schema};
 use crate::time;
 use crate::validate::{self, Assignment, Op};
 
+mod convert;
+pub use convert::Converted;
+
 /// A stored record: every field of its object, by API name, null when unset.
 pub use crate::record::Record;
 

@@ -7,4 +7,5 @@ pub mod deliveries;
 pub mod info;
 pub mod mapping;
 pub mod routing;
+pub mod serve;
 pub mod soql;

@@ -59,7 +59,7 @@ async fn serve(listen: SocketAddr, seed: u64, auto_approve: bool) -> Result<Exit
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.
-async fn wait_for_stop_signal() {
+pub(crate) async fn wait_for_stop_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

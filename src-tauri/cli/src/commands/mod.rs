@@ -7,5 +7,6 @@ pub mod info;
 pub mod log;
 pub mod mapping;
 pub mod org;
+pub mod serve;
 pub mod soql;
 pub mod sync;

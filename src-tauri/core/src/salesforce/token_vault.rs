@@ -22,6 +22,10 @@ pub enum TokenKind {
     Access,
     Refresh,
     ClientSecret,
+    /// The `serve` receiver's webhook secret (the app's "Automated delivery" panel). Not an org
+    /// profile's secret, so not in [`TokenKind::ALL`]: it is kept under the reserved profile
+    /// name [`crate::serve::settings::SECRET_PROFILE`].
+    WebhookSecret,
 }
 
 impl TokenKind {
@@ -36,6 +40,7 @@ impl TokenKind {
             TokenKind::Access => "access",
             TokenKind::Refresh => "refresh",
             TokenKind::ClientSecret => "client-secret",
+            TokenKind::WebhookSecret => "webhook-secret",
         }
     }
 }

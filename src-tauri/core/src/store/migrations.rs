@@ -24,6 +24,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_deliveries",
         include_str!("migrations/0005_deliveries.sql"),
     ),
+    ("0006_serve", include_str!("migrations/0006_serve.sql")),
 ];
 
 /// The schema version this build writes.

@@ -59,6 +59,9 @@ pub struct ExecuteOptions {
     pub concurrency: usize,
     pub cancel: CancellationToken,
     pub progress: Option<ProgressFn>,
+    /// What started the push: `Manual` (a person), or `Webhook` (the `serve` worker's
+    /// automated delivery). Retries of failed deliveries are always logged as `Retry`.
+    pub trigger: DeliveryTrigger,
 }
 
 impl Default for ExecuteOptions {
@@ -68,6 +71,7 @@ impl Default for ExecuteOptions {
             concurrency: DEFAULT_CONCURRENCY,
             cancel: CancellationToken::new(),
             progress: None,
+            trigger: DeliveryTrigger::Manual,
         }
     }
 }
@@ -170,7 +174,7 @@ impl Run<'_> {
         let trigger = if retrying {
             DeliveryTrigger::Retry
         } else {
-            DeliveryTrigger::Manual
+            self.options.trigger
         };
         let mut jobs = self.store.transaction(|tx| {
             let batch = deliveries::begin_batch(tx, trigger, now)?;
@@ -234,7 +238,7 @@ impl Run<'_> {
                     trigger: if continues.is_some() {
                         DeliveryTrigger::Retry
                     } else {
-                        DeliveryTrigger::Manual
+                        self.options.trigger
                     },
                     retry_of: continues.as_ref().map(|c| DeliveryId(c.delivery_id)),
                     email: item.email.clone(),

@@ -5,6 +5,7 @@ import type { DisconnectOutcome } from "../../bindings/DisconnectOutcome";
 import type { OrgProfile } from "../../bindings/OrgProfile";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useKeepLast, useLoad } from "../../hooks";
+import { AutomatedDeliveryPanel } from "./AutomatedDeliveryPanel";
 import { ConnectForm, type ConnectFormValues, EMPTY_FORM, formFromProfile } from "./ConnectForm";
 import { DEMO_PROFILE, DemoOrgCard } from "./DemoOrgCard";
 import { ProfilesCard } from "./ProfilesCard";
@@ -113,6 +114,7 @@ export function ConnectScreen() {
           onReconnect={() => activeProfile && reconnect(activeProfile)}
         />
       )}
+      {st.connected && <AutomatedDeliveryPanel />}
 
       {saved.length > 0 && (
         <ProfilesCard

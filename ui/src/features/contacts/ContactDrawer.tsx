@@ -5,6 +5,7 @@ import type { JsonValue } from "../../bindings/serde_json/JsonValue";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
+import { AutomatedDeliveryNote } from "./AutomatedDeliveryNote";
 import { ConversationBadge, DeliveryBadge, displayName } from "./cells";
 import { Score } from "./stars";
 
@@ -138,6 +139,10 @@ function ContactDetail({ contact: c }: { contact: Contact }) {
           ]}
           mono
         />
+      </Section>
+
+      <Section title="Automated delivery">
+        <AutomatedDeliveryNote contact={c} />
       </Section>
 
       <Section title={`Conversations (${c.conversations.length})`}>
