@@ -85,6 +85,12 @@ pub fn run() {
             commands::deliveries::deliveries_export_csv,
             commands::deliveries::deliveries_settings,
             commands::deliveries::deliveries_set_settings,
+            commands::detail::contact_detail,
+            commands::detail::contact_linked,
+            commands::detail::org_permissions,
+            commands::detail::opportunity_form,
+            commands::detail::opportunity_preview,
+            commands::detail::opportunity_update,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -15,6 +15,7 @@ pub mod soql;
 pub mod store;
 pub mod sync;
 pub mod webhook;
+pub mod detail;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};
 

@@ -9,3 +9,4 @@ pub mod mapping;
 pub mod org;
 pub mod soql;
 pub mod sync;
+pub mod contact_show;

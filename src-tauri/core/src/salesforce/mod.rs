@@ -21,6 +21,7 @@ pub mod records;
 pub mod secret;
 mod session;
 pub mod token_vault;
+pub mod permissions;
 
 pub use client::{JsonAnswer, SalesforceClient};
 pub use secret::Secret;

@@ -20,6 +20,7 @@ pub mod resume;
 pub mod retry;
 pub mod route;
 pub mod snapshot;
+pub mod guard;
 
 #[cfg(test)]
 mod tests;

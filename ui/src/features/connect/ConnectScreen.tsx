@@ -7,6 +7,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { useKeepLast, useLoad } from "../../hooks";
 import { ConnectForm, type ConnectFormValues, EMPTY_FORM, formFromProfile } from "./ConnectForm";
 import { DEMO_PROFILE, DemoOrgCard } from "./DemoOrgCard";
+import { PermissionsCard } from "./PermissionsCard";
 import { ProfilesCard } from "./ProfilesCard";
 import { StatusCard } from "./StatusCard";
 
@@ -113,6 +114,8 @@ export function ConnectScreen() {
           onReconnect={() => activeProfile && reconnect(activeProfile)}
         />
       )}
+
+      {st.connected && <PermissionsCard key={`${st.profile}:${st.username}`} />}
 
       {saved.length > 0 && (
         <ProfilesCard
