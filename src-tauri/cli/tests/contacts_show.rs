@@ -51,7 +51,11 @@ async fn shows_the_contact_and_its_linked_records() {
     let out = show(dir.path(), &[KNOWN_CONTACT_EMAIL]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Siobhan O'Brien"));
-    assert!(text(&out.stderr).contains("NOT_CONNECTED"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("NOT_CONNECTED"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = show(dir.path(), &[KNOWN_CONTACT_EMAIL, "--offline"]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
 
@@ -64,7 +68,10 @@ async fn shows_the_contact_and_its_linked_records() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(v["contact"]["email"], KNOWN_CONTACT_EMAIL);
-    assert_eq!(v["contact"]["agents"]["meetingScheduledWith"], "sally@ours.example");
+    assert_eq!(
+        v["contact"]["agents"]["meetingScheduledWith"],
+        "sally@ours.example"
+    );
     assert_eq!(v["deliveriesTotal"], 0);
     assert_eq!(v["linked"]["contact"]["name"], "Siobhan O'Brien");
     assert_eq!(v["linked"]["account"]["name"], "Harborlight Analytics");
@@ -86,7 +93,11 @@ async fn shows_the_contact_and_its_linked_records() {
     let before = org.api_calls().total;
     let out = show(dir.path(), &["ghost@example.com"]).await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("NOT_FOUND"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("NOT_FOUND"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(org.api_calls().total, before);
     // No email at all: usage, exit 2.
     let out = show(dir.path(), &[]).await;

@@ -4,6 +4,7 @@
 pub mod app_info;
 pub mod contacts;
 pub mod deliveries;
+pub mod detail;
 pub mod error;
 pub mod logging;
 pub mod mapping;
@@ -15,7 +16,6 @@ pub mod soql;
 pub mod store;
 pub mod sync;
 pub mod webhook;
-pub mod detail;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};
 

@@ -101,7 +101,11 @@ async fn an_opportunity_update_is_previewed_sent_and_logged() {
     let linked = detail::linked_records(&client, &env.store, KNOWN_CONTACT_EMAIL)
         .await
         .unwrap();
-    let opp = linked.opportunities.first().expect("an Opportunity").clone();
+    let opp = linked
+        .opportunities
+        .first()
+        .expect("an Opportunity")
+        .clone();
 
     let form = detail::opportunity::form(&client, &opp.id).await.unwrap();
     assert!(form.can_edit && form.reason.is_none());
@@ -122,7 +126,11 @@ async fn an_opportunity_update_is_previewed_sent_and_logged() {
     let preview = detail::opportunity::preview(&client, &change)
         .await
         .unwrap();
-    let stage = preview.diffs.iter().find(|d| d.field == "StageName").unwrap();
+    let stage = preview
+        .diffs
+        .iter()
+        .find(|d| d.field == "StageName")
+        .unwrap();
     assert_eq!(stage.before, json!(opp.stage_name));
     assert_eq!(stage.after, json!(target));
 
@@ -151,7 +159,10 @@ async fn an_opportunity_update_is_previewed_sent_and_logged() {
     assert_eq!(logged.delivery.object, DeliveryObject::Opportunity);
     assert_eq!(logged.delivery.action, PlannedAction::Update);
     assert_eq!(logged.delivery.status, DeliveryStatus::Succeeded);
-    assert_eq!(logged.delivery.salesforce_id.as_deref(), Some(opp.id.as_str()));
+    assert_eq!(
+        logged.delivery.salesforce_id.as_deref(),
+        Some(opp.id.as_str())
+    );
     assert!(logged.payload.contains(&target));
     assert_eq!(logged.attempts.len(), 1);
     assert_eq!(logged.attempts[0].method, "PATCH");
@@ -193,7 +204,9 @@ async fn a_user_without_opportunity_edit_is_refused_before_any_call() {
         .await
         .unwrap();
     let opp = linked.opportunities.first().expect("readable").clone();
-    let form = detail::opportunity::form(&restricted, &opp.id).await.unwrap();
+    let form = detail::opportunity::form(&restricted, &opp.id)
+        .await
+        .unwrap();
     assert!(!form.can_edit);
     assert!(form.reason.unwrap().contains("Opportunity.updateable"));
 
@@ -212,7 +225,11 @@ async fn a_user_without_opportunity_edit_is_refused_before_any_call() {
     .await
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::PermissionDenied);
-    assert!(e.message.contains("Opportunity.updateable"), "{}", e.message);
+    assert!(
+        e.message.contains("Opportunity.updateable"),
+        "{}",
+        e.message
+    );
     assert_eq!(e.details.unwrap().fields, vec!["Opportunity.updateable"]);
     assert_eq!(env.org.api_calls().total, before, "no API call");
     assert_eq!(env.org.calls().len(), calls_before, "no request at all");
@@ -226,10 +243,14 @@ async fn a_user_without_opportunity_edit_is_refused_before_any_call() {
 
     // Salesforce itself refuses too (403 INSUFFICIENT_ACCESS_OR_READONLY), should the
     // rights change after they were read: the refusal is logged as a failed delivery.
-    env.org.set_opportunity_edit(INTEGRATION_USER, true).unwrap();
+    env.org
+        .set_opportunity_edit(INTEGRATION_USER, true)
+        .unwrap();
     let fresh = permissions::refresh(&restricted).await.unwrap();
     assert!(fresh.allows("Opportunity", Access::Update));
-    env.org.set_opportunity_edit(INTEGRATION_USER, false).unwrap();
+    env.org
+        .set_opportunity_edit(INTEGRATION_USER, false)
+        .unwrap();
     let e = detail::opportunity::update(
         &restricted,
         &env.store,

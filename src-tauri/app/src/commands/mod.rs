@@ -4,8 +4,8 @@
 pub mod connect;
 pub mod contacts;
 pub mod deliveries;
+pub mod detail;
 pub mod info;
 pub mod mapping;
 pub mod routing;
 pub mod soql;
-pub mod detail;

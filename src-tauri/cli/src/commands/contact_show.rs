@@ -4,9 +4,9 @@
 //!
 //! `--json` prints one object: `{"contact", "deliveries", "deliveriesTotal", "linked",
 //! "linkedError"}` (`linked` null with `--offline` or when the fetch failed, then
-//! `linkedError` is `{"code","message"}`). Exit status: 0 shown; 2 bad input (an email not in
-//! the inbox is NOT_FOUND: 1); 1 when the linked records could not be fetched (the local part
-//! is still printed).
+//! `linkedError` is `{"code","message"}`). Exit status: 0 shown; 1 when the linked records
+//! could not be fetched (the local part is still printed) or the email is not in the inbox
+//! (`NOT_FOUND`); 2 for usage errors.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -81,21 +81,15 @@ fn text(page: &ContactDetail, linked: Option<&LinkedRecords>) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let _ = writeln!(out, "{} <{}>", or_dash(Some(&name)), c.email);
+    let _ = writeln!(out, "{} <{}>", or_dash(Some(name.as_str())), c.email);
     let rows = [
         ("Company", c.company.clone()),
         ("Phone", c.phone.clone()),
-        (
-            "Score",
-            c.qualification_score.map(|s| format!("{s}")),
-        ),
+        ("Score", c.qualification_score.map(|s| format!("{s}"))),
         ("Intent", c.intent.clone()),
         ("Source", c.source.clone()),
         ("Conversation", c.conversation_url.clone()),
-        (
-            "Status",
-            Some(c.conversation_status.as_str().to_string()),
-        ),
+        ("Status", Some(c.conversation_status.as_str().to_string())),
         ("Meeting with", c.agents.meeting_scheduled_with.clone()),
         ("Last routed", c.agents.last_routed.clone()),
         ("Closed by", c.agents.closed_by.clone()),
@@ -107,11 +101,7 @@ fn text(page: &ContactDetail, linked: Option<&LinkedRecords>) -> String {
         let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
         let _ = writeln!(out, "  metadata.{k}: {v}");
     }
-    let _ = writeln!(
-        out,
-        "\nDeliveries ({} in the log)",
-        page.deliveries_total
-    );
+    let _ = writeln!(out, "\nDeliveries ({} in the log)", page.deliveries_total);
     for d in &page.deliveries {
         let _ = writeln!(
             out,
@@ -185,7 +175,8 @@ fn text(page: &ContactDetail, linked: Option<&LinkedRecords>) -> String {
             o.id,
             or_dash(o.name.as_deref()),
             or_dash(o.stage_name.as_deref()),
-            o.amount.map_or_else(|| "no amount".to_string(), |a| format!("{a:.2}")),
+            o.amount
+                .map_or_else(|| "no amount".to_string(), |a| format!("{a:.2}")),
             or_dash(o.close_date.as_deref()),
             if o.is_closed { " (closed)" } else { "" }
         );

@@ -19,7 +19,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::model::{
-    LinkedAccountMatch, LinkedAccount, LinkedContact, LinkedLead, LinkedOpportunity, LinkedRecords,
+    LinkedAccount, LinkedAccountMatch, LinkedContact, LinkedLead, LinkedOpportunity, LinkedRecords,
 };
 use crate::contacts::Contact;
 use crate::mapping::MappingStore;
@@ -87,11 +87,7 @@ const CONTACT_ACCOUNT_REF: &str = "@{contact.records[0].AccountId}";
 const MAX_OPPORTUNITIES: u32 = 50;
 
 /// The linked records of the inbox contact with this email.
-pub async fn fetch(
-    client: &SalesforceClient,
-    store: &Store,
-    email: &str,
-) -> Result<LinkedRecords> {
+pub async fn fetch(client: &SalesforceClient, store: &Store, email: &str) -> Result<LinkedRecords> {
     let contact = super::find_contact(store, email)?;
     let doc = MappingStore::new(store).current()?.document;
     let keys = LookupKeys::of(std::slice::from_ref(&contact), &doc);
@@ -255,8 +251,8 @@ fn query_subrequest(base: &str, reference: &str, soql: &str) -> CompositeSubrequ
     let encoded = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("q", soql)
         .finish();
-    let encoded_ref = url::form_urlencoded::byte_serialize(CONTACT_ACCOUNT_REF.as_bytes())
-        .collect::<String>();
+    let encoded_ref =
+        url::form_urlencoded::byte_serialize(CONTACT_ACCOUNT_REF.as_bytes()).collect::<String>();
     let encoded = encoded.replace(&encoded_ref, CONTACT_ACCOUNT_REF);
     CompositeSubrequest::new("GET", format!("{base}/query/?{encoded}"), reference)
 }
@@ -339,7 +335,9 @@ fn best_match<'a>(accounts: &'a [Record], keys: &LookupKeys) -> Option<&'a Recor
 fn bad_shape(reference: &str) -> Error {
     Error::new(
         ErrorCode::Salesforce,
-        format!("linked records: Salesforce's answer to {reference} is not in the documented shape"),
+        format!(
+            "linked records: Salesforce's answer to {reference} is not in the documented shape"
+        ),
     )
 }
 

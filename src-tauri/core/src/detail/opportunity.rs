@@ -221,13 +221,13 @@ async fn guard(
         match describe.field(name) {
             Some(f) if f.updateable => {}
             Some(f) => return Err(field_denied(f)),
-            None => {
-                return Err(Error::new(
-                    ErrorCode::PermissionDenied,
-                    format!("the connected Salesforce user cannot see Opportunity.{name}; nothing was sent"),
-                )
-                .field(format!("Opportunity.{name}")))
-            }
+            None => return Err(Error::new(
+                ErrorCode::PermissionDenied,
+                format!(
+                    "the connected Salesforce user cannot see Opportunity.{name}; nothing was sent"
+                ),
+            )
+            .field(format!("Opportunity.{name}"))),
         }
     }
     Ok(describe)

@@ -129,7 +129,12 @@ fn refuses_what_describe_refuses_naming_the_field() {
     for (c, f) in cases {
         let e = validate(&d, &c).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
-        assert_eq!(e.details.unwrap().fields, vec![f.to_string()], "{}", e.message);
+        assert_eq!(
+            e.details.unwrap().fields,
+            vec![f.to_string()],
+            "{}",
+            e.message
+        );
     }
     assert!(validate(&d, &change()).is_err(), "an empty change");
 }

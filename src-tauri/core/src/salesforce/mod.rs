@@ -16,12 +16,12 @@ pub mod limits;
 pub mod local_demo;
 pub mod login_host;
 pub mod oauth;
+pub mod permissions;
 pub mod query;
 pub mod records;
 pub mod secret;
 mod session;
 pub mod token_vault;
-pub mod permissions;
 
 pub use client::{JsonAnswer, SalesforceClient};
 pub use secret::Secret;

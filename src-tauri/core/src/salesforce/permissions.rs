@@ -263,7 +263,10 @@ mod tests {
         assert!(p.allows("Opportunity", Access::Query));
         let task = p.object("Task").unwrap();
         assert!(!task.visible && !task.createable && !task.queryable);
-        assert!(p.reason("Task", Access::Create).unwrap().contains("cannot see"));
+        assert!(p
+            .reason("Task", Access::Create)
+            .unwrap()
+            .contains("cannot see"));
         assert!(p.reason("Lead", Access::Create).is_none());
     }
 
@@ -278,7 +281,11 @@ mod tests {
             ])
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::PermissionDenied);
-        assert!(e.message.contains("Opportunity.updateable"), "{}", e.message);
+        assert!(
+            e.message.contains("Opportunity.updateable"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.details.unwrap().fields, vec!["Opportunity.updateable"]);
         let e = p
             .check(&[

@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod convert;
 pub mod executor;
+pub mod guard;
 pub mod lock;
 pub mod lookup;
 pub mod model;
@@ -20,7 +21,6 @@ pub mod resume;
 pub mod retry;
 pub mod route;
 pub mod snapshot;
-pub mod guard;
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ import type { ContactDetail } from "../../bindings/ContactDetail";
 import type { Delivery } from "../../bindings/Delivery";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
-import { useLoad } from "../../hooks";
+import { useKeepLast, useLoad } from "../../hooks";
 import { screenHref } from "../../route";
 import { Facts, jsonText, Section } from "../contacts/ContactDrawer";
 import { ConversationBadge, displayName } from "../contacts/cells";
@@ -14,7 +14,9 @@ import { LinkedPanel } from "./LinkedPanel";
 
 /** One contact: what the chat captured, its deliveries, and its Salesforce records. */
 export function ContactPage({ email }: { email: string }) {
-  const [detail, reload] = useLoad(() => api.contactDetail(email));
+  const [loaded, reload] = useLoad(() => api.contactDetail(email));
+  // After an update the history reloads in place: the linked records and editor stay.
+  const detail = useKeepLast(loaded);
   const title = detail.state === "ready" ? (displayName(detail.value.contact) ?? email) : email;
   return (
     <div className="stack contact-page" data-testid="contact-page">
