@@ -2,4 +2,15 @@
 import type { Contact } from "./Contact";
 import type { Delivery } from "./Delivery";
 
-export type ContactDetail = { contact: Contact, deliveries: Array<Delivery>, deliveriesTotal: number, };
+/**
+ * The contact as captured and its delivery history.
+ */
+export type ContactDetail = { contact: Contact, 
+/**
+ * Newest first, at most [`super::HISTORY_LIMIT`].
+ */
+deliveries: Array<Delivery>, 
+/**
+ * All of the contact's deliveries in the log.
+ */
+deliveriesTotal: number, };

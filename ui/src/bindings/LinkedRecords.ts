@@ -4,4 +4,19 @@ import type { LinkedContact } from "./LinkedContact";
 import type { LinkedLead } from "./LinkedLead";
 import type { LinkedOpportunity } from "./LinkedOpportunity";
 
-export type LinkedRecords = { email: string, lead: LinkedLead | null, contact: LinkedContact | null, account: LinkedAccount | null, opportunities: Array<LinkedOpportunity>, notes: Array<string>, fetchedAt: string, apiCalls: number, };
+/**
+ * What Salesforce holds for the contact, as of `fetched_at`.
+ */
+export type LinkedRecords = { email: string, lead: LinkedLead | null, contact: LinkedContact | null, account: LinkedAccount | null, 
+/**
+ * The Account's Opportunities, open ones first, then by close date.
+ */
+opportunities: Array<LinkedOpportunity>, 
+/**
+ * Parts that could not be read and why (an object the user may not query, ...).
+ */
+notes: Array<string>, fetchedAt: string, 
+/**
+ * Salesforce API calls this fetch used (0 when the user may query none of the objects).
+ */
+apiCalls: number, };

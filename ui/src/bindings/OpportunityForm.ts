@@ -2,4 +2,24 @@
 import type { LinkedOpportunity } from "./LinkedOpportunity";
 import type { StageOption } from "./StageOption";
 
-export type OpportunityForm = { opportunity: LinkedOpportunity, stages: Array<StageOption>, amountIntegerDigits: number, amountScale: number, canEdit: boolean, reason: string | null, };
+/**
+ * What the Opportunity editor needs: current values, the stage picklist and the limits from
+ * describe, and whether the user may edit at all.
+ */
+export type OpportunityForm = { opportunity: LinkedOpportunity, 
+/**
+ * Active values of `StageName`, in the org's order.
+ */
+stages: Array<StageOption>, 
+/**
+ * Digits allowed before the decimal point of `Amount` (precision − scale).
+ */
+amountIntegerDigits: number, amountScale: number, 
+/**
+ * The user may update this Opportunity's stage, amount and close date.
+ */
+canEdit: boolean, 
+/**
+ * Why not, when `can_edit` is false (shown beside the disabled editor).
+ */
+reason: string | null, };

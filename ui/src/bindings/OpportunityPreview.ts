@@ -2,4 +2,11 @@
 import type { FieldDiff } from "./FieldDiff";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type OpportunityPreview = { opportunityId: string, name: string | null, diffs: Array<FieldDiff>, body: JsonValue, };
+/**
+ * Before → after, read from Salesforce just now; `body` is exactly what the update sends.
+ */
+export type OpportunityPreview = { opportunityId: string, name: string | null, 
+/**
+ * Only the fields that change.
+ */
+diffs: Array<FieldDiff>, body: JsonValue, };

@@ -2,4 +2,11 @@
 import type { DeliveryId } from "./DeliveryId";
 import type { OpportunityPreview } from "./OpportunityPreview";
 
-export type OpportunityUpdateResult = { preview: OpportunityPreview, deliveryId: DeliveryId, httpStatus: number, };
+/**
+ * The update as done: what changed, Salesforce's answer and where the log holds it.
+ */
+export type OpportunityUpdateResult = { preview: OpportunityPreview, deliveryId: DeliveryId, 
+/**
+ * Salesforce's HTTP status (204 No Content on success).
+ */
+httpStatus: number, };
