@@ -11,6 +11,7 @@ import type { ChatField } from "./bindings/ChatField";
 import type { ConnectRequest } from "./bindings/ConnectRequest";
 import type { ConsoleCheck } from "./bindings/ConsoleCheck";
 import type { Contact } from "./bindings/Contact";
+import type { ContactDetail } from "./bindings/ContactDetail";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { ContactPreview } from "./bindings/ContactPreview";
 import type { ContactQuery } from "./bindings/ContactQuery";
@@ -26,7 +27,13 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorCodeCount } from "./bindings/ErrorCodeCount";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { LinkedRecords } from "./bindings/LinkedRecords";
 import type { MappingDocument } from "./bindings/MappingDocument";
+import type { OpportunityChange } from "./bindings/OpportunityChange";
+import type { OpportunityForm } from "./bindings/OpportunityForm";
+import type { OpportunityPreview } from "./bindings/OpportunityPreview";
+import type { OpportunityUpdateResult } from "./bindings/OpportunityUpdateResult";
+import type { OrgPermissions } from "./bindings/OrgPermissions";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
 import type { PendingStatus } from "./bindings/PendingStatus";
@@ -127,6 +134,17 @@ export interface Commands {
   serve_stop: { args: Record<string, never>; result: ServePanel };
   backflow_pull: { args: Record<string, never>; result: BackflowReport };
   serve_pending_reason: { args: { email: string }; result: PendingStatus };
+  // Contact page and org permissions
+  /** The contact as captured and its delivery history; local, makes no call. */
+  contact_detail: { args: { email: string }; result: ContactDetail };
+  /** Lead or Contact, Account and Opportunities in Salesforce (one Composite call). */
+  contact_linked: { args: { email: string }; result: LinkedRecords };
+  /** What the connected user may do; `refresh` reads the describes anew. */
+  org_permissions: { args: { refresh: boolean }; result: OrgPermissions };
+  opportunity_form: { args: { opportunityId: string }; result: OpportunityForm };
+  opportunity_preview: { args: { change: OpportunityChange }; result: OpportunityPreview };
+  /** Sends the confirmed change and records it in the delivery log under `email`. */
+  opportunity_update: { args: { email: string; change: OpportunityChange }; result: OpportunityUpdateResult };
 }
 
 /** The event a delivery retry reports its progress with. */
@@ -227,6 +245,13 @@ export const api = {
   serveStop: () => call("serve_stop", {}),
   backflowPull: () => call("backflow_pull", {}),
   servePendingReason: (email: string) => call("serve_pending_reason", { email }),
+  contactDetail: (email: string) => call("contact_detail", { email }),
+  contactLinked: (email: string) => call("contact_linked", { email }),
+  orgPermissions: (refresh = false) => call("org_permissions", { refresh }),
+  opportunityForm: (opportunityId: string) => call("opportunity_form", { opportunityId }),
+  opportunityPreview: (change: OpportunityChange) => call("opportunity_preview", { change }),
+  opportunityUpdate: (email: string, change: OpportunityChange) =>
+    call("opportunity_update", { email, change }),
   /** Calls `handler` with each progress report of a running retry; resolves to the unsubscribe. */
   onRetryProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>(RETRY_PROGRESS_EVENT, (e) => handler(e.payload)),

@@ -23,6 +23,7 @@ export const SCREENS: readonly ScreenMeta[] = [
 ];
 
 export function screenFromHash(hash: string): ScreenId {
-  const id = hash.replace(/^#\/?/, "");
+  // `#/contacts?contact=...`: parameters after the screen id belong to the screen.
+  const id = hash.replace(/^#\/?/, "").split("?")[0];
   return SCREENS.find((s) => s.id === id)?.id ?? "connect";
 }

@@ -92,6 +92,12 @@ pub fn run() {
             commands::serve::serve_stop,
             commands::serve::backflow_pull,
             commands::serve::serve_pending_reason,
+            commands::detail::contact_detail,
+            commands::detail::contact_linked,
+            commands::detail::org_permissions,
+            commands::detail::opportunity_form,
+            commands::detail::opportunity_preview,
+            commands::detail::opportunity_update,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

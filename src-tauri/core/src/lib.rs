@@ -4,6 +4,7 @@
 pub mod app_info;
 pub mod contacts;
 pub mod deliveries;
+pub mod detail;
 pub mod error;
 pub mod logging;
 pub mod mapping;

@@ -4,6 +4,7 @@
 pub mod connect;
 pub mod contacts;
 pub mod deliveries;
+pub mod detail;
 pub mod info;
 pub mod mapping;
 pub mod routing;

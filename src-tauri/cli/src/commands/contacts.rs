@@ -48,6 +48,19 @@ pub enum ContactsCommand {
         #[arg(long, value_name = "N", default_value_t = 0)]
         offset: u32,
     },
+    /// One contact: what was captured, its deliveries, and the Salesforce records it is
+    /// linked to (Lead or Contact, Account, Opportunities; one API call). Exit status 1 when
+    /// the linked records could not be fetched (the rest is still shown).
+    Show {
+        /// The contact's email (any case).
+        email: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Do not contact Salesforce: the captured data and delivery history only.
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,6 +94,11 @@ pub fn run(data_dir: Option<&Path>, command: ContactsCommand) -> Result<ExitCode
             };
             list(data_dir, &query, json)
         }
+        ContactsCommand::Show {
+            email,
+            json,
+            offline,
+        } => super::contact_show::run(data_dir, &email, json, offline),
     }
 }
 

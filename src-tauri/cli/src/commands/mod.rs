@@ -1,5 +1,6 @@
 //! One module per command group. Each opens what it needs through [`context`].
 
+pub mod contact_show;
 pub mod contacts;
 pub mod context;
 pub mod demo_org;

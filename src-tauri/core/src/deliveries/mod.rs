@@ -21,6 +21,7 @@
 //! Functions take a `&Connection` (`&store.conn()`, or a transaction) so callers can group
 //! writes; times are passed in, never read from the clock here.
 
+mod by_email;
 mod export;
 mod model;
 mod query;
@@ -34,6 +35,7 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+pub use by_email::for_email;
 pub use export::{export_csv, export_csv_file, export_csv_into, CsvExport, CSV_COLUMNS};
 pub use model::{
     Attempt, AttemptError, AttemptId, AttemptOutcome, AttemptRequest, AttemptResult, BatchId,

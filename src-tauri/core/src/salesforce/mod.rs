@@ -16,6 +16,7 @@ pub mod limits;
 pub mod local_demo;
 pub mod login_host;
 pub mod oauth;
+pub mod permissions;
 pub mod query;
 pub mod records;
 pub mod secret;

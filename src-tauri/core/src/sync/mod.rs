@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod convert;
 pub mod executor;
+pub mod guard;
 pub mod lock;
 pub mod lookup;
 pub mod model;

@@ -173,6 +173,7 @@ pub async fn push(
 ) -> Result<SyncReport> {
     let lock = SyncLock::acquire(store)?;
     let plan = plan_push(client, store, selection, &plan_options(options)).await?;
+    super::guard::check(client, &plan).await?;
     execute(client, store, &plan, &lock, options).await
 }
 
@@ -185,6 +186,7 @@ pub async fn retry(
 ) -> Result<SyncReport> {
     let lock = SyncLock::acquire(store)?;
     let plan = plan_retry(client, store, target, &plan_options(options)).await?;
+    super::guard::check(client, &plan).await?;
     execute(client, store, &plan, &lock, options).await
 }
 
@@ -318,7 +320,15 @@ async fn describe(
     if doc.opportunity.enabled {
         objects.push("Opportunity");
     }
-    let found = client.describe_many(&objects).await?;
+    // The permission guard's objects travel in the same Composite call, so checking the
+    // user's rights before the writes costs nothing more.
+    let mut wanted = objects.clone();
+    wanted.extend(
+        crate::salesforce::permissions::OBJECTS
+            .iter()
+            .filter(|o| !objects.contains(o)),
+    );
+    let found = client.describe_many(&wanted).await?;
     Ok(objects
         .into_iter()
         .zip(found)

@@ -8,6 +8,7 @@ import { useKeepLast, useLoad } from "../../hooks";
 import { AutomatedDeliveryPanel } from "./AutomatedDeliveryPanel";
 import { ConnectForm, type ConnectFormValues, EMPTY_FORM, formFromProfile } from "./ConnectForm";
 import { DEMO_PROFILE, DemoOrgCard } from "./DemoOrgCard";
+import { PermissionsCard } from "./PermissionsCard";
 import { ProfilesCard } from "./ProfilesCard";
 import { StatusCard } from "./StatusCard";
 
@@ -115,6 +116,8 @@ export function ConnectScreen() {
         />
       )}
       {st.connected && <AutomatedDeliveryPanel />}
+
+      {st.connected && <PermissionsCard key={`${st.profile}:${st.username}`} />}
 
       {saved.length > 0 && (
         <ProfilesCard

@@ -6,6 +6,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
 import { AutomatedDeliveryNote } from "./AutomatedDeliveryNote";
+import { screenHref } from "../../route";
 import { ConversationBadge, DeliveryBadge, displayName } from "./cells";
 import { Score } from "./stars";
 
@@ -31,16 +32,26 @@ export function ContactDrawer({ email, onClose }: { email: string; onClose: () =
           <h2 data-testid="drawer-title">{title}</h2>
           <p className="muted mono">{email}</p>
         </div>
-        <button
-          ref={closeRef}
-          type="button"
-          className="ghost"
-          onClick={onClose}
-          aria-label="Close contact details"
-          data-testid="drawer-close"
-        >
-          ✕
-        </button>
+        <div className="drawer-actions">
+          <a
+            className="button-link secondary"
+            href={screenHref("contacts", { contact: email })}
+            data-testid="drawer-open-page"
+            title="Open the contact's page: delivery history, Salesforce records and Opportunity"
+          >
+            Open
+          </a>
+          <button
+            ref={closeRef}
+            type="button"
+            className="ghost"
+            onClick={onClose}
+            aria-label="Close contact details"
+            data-testid="drawer-close"
+          >
+            ✕
+          </button>
+        </div>
       </header>
       <div className="drawer-body">
         {contact.state === "loading" && <p className="muted">Loading…</p>}
@@ -196,7 +207,7 @@ function ContactDetail({ contact: c }: { contact: Contact }) {
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+export function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <section className="drawer-section">
       <h3>{title}</h3>
@@ -206,7 +217,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** Label/value rows; empty values are left out (or `emptyText` when all are). */
-function Facts({
+export function Facts({
   rows,
   mono,
   emptyText,
@@ -229,6 +240,6 @@ function Facts({
   );
 }
 
-function jsonText(v: JsonValue): string {
+export function jsonText(v: JsonValue): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useState } from "react";
 import type { ContactSort } from "../../bindings/ContactSort";
 import type { ConversationStatus } from "../../bindings/ConversationStatus";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { useHashParam } from "../../route";
+import { ContactPage } from "../contact-detail/ContactPage";
 import { ContactDrawer } from "./ContactDrawer";
 import { ImportButton, type ImportDone, useFileImport } from "./ImportButton";
 import { ImportReportPanel } from "./ImportReportPanel";
@@ -31,6 +33,12 @@ function countText(total: number, filtered: boolean): string {
 
 /** The inbox of captured contacts: search, filter, select, import, and inspect one. */
 export function ContactsScreen() {
+  // `#/contacts?contact=EMAIL` is one contact's page; the inbox otherwise.
+  const page = useHashParam("contact");
+  return page ? <ContactPage key={page} email={page} /> : <ContactsInbox />;
+}
+
+function ContactsInbox() {
   const [filters, setFilters] = useState<ContactFilters>(NO_FILTERS);
   const [searchText, setSearchText] = useState("");
   const [generation, setGeneration] = useState(0);

@@ -12,6 +12,7 @@ import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatCount } from "../../format";
 import { type Loadable, useKeepLast, useLoad } from "../../hooks";
+import { hashParam } from "../../route";
 import { STATUS_OPTIONS } from "./cells";
 import { DeliveryChart } from "./DeliveryChart";
 import { DeliveryPanel } from "./DeliveryPanel";
@@ -57,12 +58,20 @@ function reportText(r: SyncReport): string {
 
 /** The delivery log: find failures, understand them, retry them. */
 export function DeliveriesScreen() {
-  const [filters, setFilters] = useState<DeliveryFilters>(NO_FILTERS);
-  const [searchText, setSearchText] = useState("");
+  // A link from elsewhere (`#/deliveries?delivery=12&search=jane%40acme.com`) opens the log
+  // filtered to that contact with that delivery open.
+  const [filters, setFilters] = useState<DeliveryFilters>(() => ({
+    ...NO_FILTERS,
+    search: hashParam("search") ?? NO_FILTERS.search,
+  }));
+  const [searchText, setSearchText] = useState(() => hashParam("search") ?? "");
   const [generation, setGeneration] = useState(0);
   /** Selected delivery ids, and whether each was failed when selected. */
   const [selected, setSelected] = useState<ReadonlyMap<number, boolean>>(new Map());
-  const [openId, setOpenId] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<number | null>(() => {
+    const linked = Number(hashParam("delivery"));
+    return Number.isInteger(linked) && linked > 0 ? linked : null;
+  });
   const [ask, setAsk] = useState<RetryAsk | null>(null);
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [retrying, setRetrying] = useState(false);
