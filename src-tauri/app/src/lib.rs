@@ -85,6 +85,10 @@ pub fn run() {
             commands::deliveries::deliveries_export_csv,
             commands::deliveries::deliveries_settings,
             commands::deliveries::deliveries_set_settings,
+            commands::sync::sync_preview,
+            commands::sync::sync_push,
+            commands::sync::sync_cancel,
+            commands::sync::sync_status,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

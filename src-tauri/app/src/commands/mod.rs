@@ -8,3 +8,4 @@ pub mod info;
 pub mod mapping;
 pub mod routing;
 pub mod soql;
+pub mod sync;
