@@ -37,12 +37,15 @@ import type { OrgPermissions } from "./bindings/OrgPermissions";
 import type { OrgProfile } from "./bindings/OrgProfile";
 import type { OrgStatus } from "./bindings/OrgStatus";
 import type { PendingStatus } from "./bindings/PendingStatus";
+// Contacts: manual push
+import type { Plan } from "./bindings/Plan";
 import type { PruneReport } from "./bindings/PruneReport";
 import type { QueryResult } from "./bindings/QueryResult";
 import type { RoutingTrial } from "./bindings/RoutingTrial";
 import type { SalesforceUser } from "./bindings/SalesforceUser";
 import type { Saved } from "./bindings/Saved";
 import type { ServePanel } from "./bindings/ServePanel";
+import type { Selection as PushSelection } from "./bindings/Selection";
 import type { SObjectDescribe } from "./bindings/SObjectDescribe";
 import type { StatsBucket } from "./bindings/StatsBucket";
 import type { StatsPoint } from "./bindings/StatsPoint";
@@ -145,6 +148,15 @@ export interface Commands {
   opportunity_preview: { args: { change: OpportunityChange }; result: OpportunityPreview };
   /** Sends the confirmed change and records it in the delivery log under `email`. */
   opportunity_update: { args: { email: string; change: OpportunityChange }; result: OpportunityUpdateResult };
+  // Contacts: manual push
+  /** What a push of the selection will do; looks up, sends nothing. */
+  sync_preview: { args: { selection: PushSelection }; result: Plan };
+  /** Starts the push in the background; resolves at once with the number of contacts selected. */
+  sync_push: { args: { selection: PushSelection }; result: number };
+  /** True when a push was running and is now asked to stop. */
+  sync_cancel: { args: Record<string, never>; result: boolean };
+  /** The latest report of the running (or last) push of this session. */
+  sync_status: { args: Record<string, never>; result: SyncProgress | null };
 }
 
 /** The event a delivery retry reports its progress with. */
@@ -255,4 +267,15 @@ export const api = {
   /** Calls `handler` with each progress report of a running retry; resolves to the unsubscribe. */
   onRetryProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
     listen<SyncProgress>(RETRY_PROGRESS_EVENT, (e) => handler(e.payload)),
+  // Contacts: manual push
+  syncPreview: (selection: PushSelection) => call("sync_preview", { selection }),
+  syncPush: (selection: PushSelection) => call("sync_push", { selection }),
+  syncCancel: () => call("sync_cancel", {}),
+  syncStatus: () => call("sync_status", {}),
+  /** Calls `handler` with each report of a running push (the last one has its outcome). */
+  onSyncProgress: (handler: (progress: SyncProgress) => void): Promise<UnlistenFn> =>
+    listen<SyncProgress>(SYNC_PROGRESS_EVENT, (e) => handler(e.payload)),
 };
+
+/** The event a manual push reports its progress with. */
+export const SYNC_PROGRESS_EVENT = "sync-progress";

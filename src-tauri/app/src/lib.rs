@@ -98,6 +98,10 @@ pub fn run() {
             commands::detail::opportunity_form,
             commands::detail::opportunity_preview,
             commands::detail::opportunity_update,
+            commands::sync::sync_preview,
+            commands::sync::sync_push,
+            commands::sync::sync_cancel,
+            commands::sync::sync_status,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri runtime failed to start");

@@ -9,11 +9,14 @@ export function Dialog({
   onClose,
   children,
   actions,
+  className,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
   actions: ReactNode;
+  /** Extra classes on the <dialog> (e.g. a wider layout). */
+  className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -25,7 +28,12 @@ export function Dialog({
     else dialog.setAttribute("open", "");
   }, []);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
+    <dialog
+      ref={ref}
+      className={className ? `dialog ${className}` : "dialog"}
+      aria-labelledby={titleId}
+      onClose={onClose}
+    >
       <h2 id={titleId}>{title}</h2>
       {children}
       <div className="dialog-actions">{actions}</div>

@@ -10,3 +10,4 @@ pub mod mapping;
 pub mod routing;
 pub mod serve;
 pub mod soql;
+pub mod sync;

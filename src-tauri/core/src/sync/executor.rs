@@ -31,6 +31,7 @@ use super::lock::SyncLock;
 use super::model::{PlanAction, PlanItem, SyncObject};
 use super::outcome::{
     PendingDelivery, ProgressFn, ResultError, ResultStatus, SyncProgress, SyncReport, SyncResult,
+    SyncStage,
 };
 use super::retry::{self, RetryPolicy};
 use super::Plan;
@@ -90,6 +91,8 @@ struct Job {
     tries: HashMap<StepKind, u32>,
     error: Option<DeliveryError>,
     finished: Option<ResultStatus>,
+    /// A record of it went to Salesforce in this push (for progress).
+    sent: bool,
 }
 
 /// One record to write for one job.
@@ -283,6 +286,7 @@ impl Run<'_> {
                 salesforce_code: None,
             }),
             finished: None,
+            sent: false,
         })
     }
 
@@ -603,6 +607,7 @@ impl Run<'_> {
     /// Applies one answer to its job; `Some(delay)` when the record is to be sent again.
     fn absorb(&self, jobs: &mut [Job], unit: &Unit, answer: Answer) -> Option<Duration> {
         let job = &mut jobs[unit.job];
+        job.sent |= !matches!(answer, Answer::NotSent);
         match answer {
             Answer::NotSent => None,
             Answer::Written(id) => {
@@ -742,13 +747,17 @@ impl Run<'_> {
         };
         let count = |s: ResultStatus| jobs.iter().filter(|j| j.finished == Some(s)).count() as u32;
         progress(&SyncProgress {
+            stage: SyncStage::Writing,
             total: jobs.len() as u32,
+            sent: jobs.iter().filter(|j| j.sent).count() as u32,
             done: jobs.iter().filter(|j| j.finished.is_some()).count() as u32,
             succeeded: count(ResultStatus::Succeeded),
             failed: count(ResultStatus::Failed),
             skipped: count(ResultStatus::Skipped),
             phase,
             api_calls: self.client.api_calls() - self.calls_before,
+            summary: None,
+            error: None,
         });
     }
 

@@ -4,7 +4,8 @@
 //!   pure [`planner`] → a [`Plan`] (the UI's preview and `sync --dry-run` show exactly it).
 //! - [`execute`]: the [`executor`] makes Salesforce match the plan, with the delivery log as
 //!   its outbox, batching ([`batch`]), retries ([`retry`]), progress and cancellation.
-//! - [`push`] / [`retry`]: both under the push lock ([`SyncLock`]).
+//! - [`push`] / [`retry`]: both under the push lock ([`SyncLock`]); [`ManualPush`] is the
+//!   app's push: lock and selection checked up front, progress through to the outcome.
 //! - Unfinished deliveries (a crash, a quit) are resumed by the next push ([`resume`]).
 
 pub mod batch;
@@ -13,6 +14,7 @@ pub mod executor;
 pub mod guard;
 pub mod lock;
 pub mod lookup;
+pub mod manual;
 pub mod model;
 pub mod outcome;
 pub mod planner;
@@ -27,9 +29,11 @@ mod tests;
 
 pub use executor::{execute, ExecuteOptions, DEFAULT_CONCURRENCY};
 pub use lock::SyncLock;
+pub use manual::ManualPush;
 pub use model::*;
 pub use outcome::{
     PendingDelivery, ProgressFn, ResultError, ResultStatus, SyncProgress, SyncReport, SyncResult,
+    SyncStage, SyncSummary,
 };
 pub use planner::{plan, PlanInput};
 pub use push::{plan_push, plan_retry, push, retry, select, PlanOptions, RetryTarget, Selection};

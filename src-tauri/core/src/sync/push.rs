@@ -9,7 +9,9 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
+use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 
 use super::executor::{execute, ExecuteOptions};
 use super::lock::SyncLock;
@@ -32,13 +34,23 @@ use crate::salesforce::SalesforceClient;
 use crate::store::Store;
 use crate::{Error, Result};
 
-/// Which contacts a push takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which contacts a push takes (the CLI's `--all` / `--email`, the Contacts screen's
+/// selection). JSON: `"all"`, `{"emails": [..]}`, `{"matching": {"query": .., "except": [..]}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum Selection {
     /// Every contact in the inbox.
     All,
     /// These emails (compared case-insensitively); each must be in the inbox.
     Emails(Vec<String>),
+    /// Every contact matching the inbox filters of `query` (its paging is ignored), in its
+    /// sort order, except these emails: the screen's "select all matching" minus the rows
+    /// unticked afterwards.
+    Matching {
+        query: ContactQuery,
+        except: Vec<String>,
+    },
 }
 
 /// Which failed deliveries `log retry` takes.
@@ -228,6 +240,23 @@ pub fn select(store: &Store, selection: &Selection) -> Result<Vec<Contact>> {
                     missing.join(", ")
                 ))
                 .field("email"));
+            }
+            Ok(found)
+        }
+        Selection::Matching { query, except } => {
+            let except: HashSet<String> = except.iter().map(|e| email::key(e.trim())).collect();
+            let everything = ContactQuery {
+                limit: None,
+                offset: 0,
+                ..query.clone()
+            };
+            let mut found = contacts::store::list(store, &everything)?.contacts;
+            found.retain(|c| !except.contains(&c.email_key));
+            if found.is_empty() {
+                return Err(Error::invalid_input(
+                    "no contact matches the selection (nothing was sent)",
+                )
+                .field("selection"));
             }
             Ok(found)
         }
@@ -455,4 +484,76 @@ async fn look_up(
         .await?;
     }
     Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selections_travel_as_the_ui_writes_them() {
+        let all: Selection = serde_json::from_value(json!("all")).unwrap();
+        assert_eq!(all, Selection::All);
+        let emails: Selection = serde_json::from_value(json!({"emails": ["a@x.example"]})).unwrap();
+        assert_eq!(emails, Selection::Emails(vec!["a@x.example".into()]));
+        let matching: Selection = serde_json::from_value(
+            json!({"matching": {"query": {"search": "acme", "minScore": 60}, "except": ["b@x.example"]}}),
+        )
+        .unwrap();
+        assert_eq!(
+            matching,
+            Selection::Matching {
+                query: ContactQuery {
+                    search: Some("acme".into()),
+                    min_score: Some(60.0),
+                    ..ContactQuery::default()
+                },
+                except: vec!["b@x.example".into()],
+            }
+        );
+        assert!(serde_json::from_value::<Selection>(json!({"ids": [1]})).is_err());
+    }
+
+    #[test]
+    fn matching_takes_every_page_in_order_minus_the_unticked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let events: Vec<serde_json::Value> = ["c@acme.example", "a@acme.example", "b@acme.example", "z@other.example"]
+            .iter()
+            .map(|e| json!({"event": "lead.qualified", "timestamp": "2026-04-05T14:30:00Z", "lead": {"email": e, "company": "Acme"}}))
+            .collect();
+        let report = contacts::import_bytes(&store, &serde_json::to_vec(&events).unwrap()).unwrap();
+        assert_eq!(report.rejected, 0);
+        let selection = Selection::Matching {
+            query: ContactQuery {
+                search: Some("acme.example".into()),
+                sort: ContactSort::EmailAsc,
+                limit: Some(1),
+                offset: 2,
+                ..ContactQuery::default()
+            },
+            except: vec!["B@Acme.example".into()],
+        };
+        let picked: Vec<String> = select(&store, &selection)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.email_key)
+            .collect();
+        assert_eq!(picked, ["a@acme.example", "c@acme.example"]);
+
+        let none = Selection::Matching {
+            query: ContactQuery {
+                search: Some("acme.example".into()),
+                ..ContactQuery::default()
+            },
+            except: vec![
+                "a@acme.example".into(),
+                "b@acme.example".into(),
+                "c@acme.example".into(),
+            ],
+        };
+        let e = select(&store, &none).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::InvalidInput);
+    }
 }

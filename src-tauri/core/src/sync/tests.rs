@@ -494,3 +494,35 @@ fn templates_render_chat_fields() {
     );
     assert_eq!(render_template("{qualificationScore} pts", &c), "87 pts");
 }
+
+#[test]
+fn a_manual_push_ignores_criteria_and_plans_no_task() {
+    use crate::mapping::document::TaskEventKind;
+    // Criteria that would hold this contact back from an automated delivery, and Tasks on
+    // for every event kind.
+    let mut c = contact("low.score@acme.example");
+    c.qualification_score = Some(5.0);
+    c.conversation_status = ConversationStatus::Open;
+    c.closed_at = None;
+    let mut doc = MappingDocument::default();
+    doc.criteria.minimum_score = MinimumScore::Stars(3);
+    doc.criteria.integration_on = false;
+    doc.criteria.require_conversation_closed = true;
+    doc.criteria.sync_delay_minutes = 600;
+    doc.tasks.event_kinds = vec![
+        TaskEventKind::LeadQualified,
+        TaskEventKind::ConversationEscalated,
+        TaskEventKind::ConversationCompleted,
+    ];
+    let mut snapshot = Snapshot::default();
+    snapshot
+        .routing
+        .insert(c.email_key.clone(), routed_to_owner());
+    let plan = run(std::slice::from_ref(&c), &doc, &snapshot);
+    let item = &plan.items[0];
+    assert_eq!(item.action, PlanAction::Create);
+    assert!(item.problem.is_none() && item.skip_reason.is_none());
+    assert_eq!(plan.totals.create, 1);
+    let text = serde_json::to_string(&plan).unwrap();
+    assert!(!text.contains("\"Task\""), "no Task is planned: {text}");
+}

@@ -1,20 +1,25 @@
 import "./contacts.css";
 import { useCallback, useEffect, useState } from "react";
+import { api } from "../../api";
 import type { ContactSort } from "../../bindings/ContactSort";
 import type { ConversationStatus } from "../../bindings/ConversationStatus";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { useHashParam } from "../../route";
 import { ContactPage } from "../contact-detail/ContactPage";
+import { useLoad } from "../../hooks";
 import { ContactDrawer } from "./ContactDrawer";
 import { ImportButton, type ImportDone, useFileImport } from "./ImportButton";
 import { ImportReportPanel } from "./ImportReportPanel";
 import { InboxTable } from "./InboxTable";
+import { PushDialog } from "./PushDialog";
+import { PushProgressPanel, PushResultPanel } from "./PushPanel";
+import { plural, toPushSelection } from "./push";
 import { ALL, NONE, type Selection, selectedCount, toggle } from "./selection";
 import { DEFAULT_STAR_BANDS } from "./stars";
 import { type ContactFilters, hasFilters, NO_FILTERS, useContactWindow } from "./useContactWindow";
+import { usePush } from "./usePush";
 
 const SEARCH_DEBOUNCE_MS = 250;
-const SYNC_UNAVAILABLE = "Sync engine not available in this build";
 
 const SORTS: { value: ContactSort; label: string }[] = [
   { value: "receivedDesc", label: "Newest first" },
@@ -80,11 +85,27 @@ function ContactsInbox() {
   };
 
   const importer = useFileImport({ onImported, onFailed: onImportFailed });
+  const [org] = useLoad(api.orgStatus);
+  // A finished push changed the contacts' delivery facts: reload the rows, keep the ticks.
+  const pusher = usePush(useCallback(() => setGeneration((g) => g + 1), []));
 
   const closeDrawer = useCallback(() => setOpen(null), []);
   const count = selectedCount(selection, total);
   const filtered = hasFilters(filters);
   const emptyInbox = w.total === 0 && !filtered;
+  const pushBlocked =
+    org.state === "loading"
+      ? "Checking the Salesforce connection…"
+      : org.state === "failed"
+        ? `The Salesforce connection could not be checked: ${org.error instanceof Error ? org.error.message : String(org.error)}`
+        : !org.value.connected
+          ? "Connect a Salesforce org first"
+          : pusher.running
+            ? "A push is running"
+            : count === 0
+              ? "Select the contacts to push"
+              : null;
+  const pushSelection = () => toPushSelection(selection, filters);
 
   return (
     <div className="contacts-screen">
@@ -150,6 +171,25 @@ function ContactsInbox() {
         {importError !== null && <ErrorBanner error={importError} />}
         {imported && <ImportReportPanel done={imported} onDismiss={() => setImported(null)} />}
         {w.error !== null && <ErrorBanner error={w.error} />}
+        {pusher.error !== null && <ErrorBanner error={pusher.error} />}
+        {pusher.progress &&
+          (pusher.running ? (
+            <PushProgressPanel
+              progress={pusher.progress}
+              cancelling={pusher.cancelling}
+              onCancel={pusher.cancel}
+            />
+          ) : (
+            <PushResultPanel progress={pusher.progress} onDismiss={pusher.dismiss} />
+          ))}
+        {pusher.ask && (
+          <PushDialog
+            ask={pusher.ask}
+            onPush={pusher.pushAsked}
+            onConfirm={pusher.confirm}
+            onClose={pusher.closeAsk}
+          />
+        )}
 
         {emptyInbox ? (
           <div className="empty-state" data-testid="contacts-empty">
@@ -200,19 +240,40 @@ function ContactsInbox() {
                   ))}
                 </select>
               </label>
-              <span className="tooltip-host" title={SYNC_UNAVAILABLE}>
-                <button type="button" className="secondary" disabled aria-describedby="sync-unavailable">
+              <span className="tooltip-host" title={pushBlocked ?? undefined}>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={pushBlocked !== null}
+                  aria-describedby={pushBlocked ? "push-blocked" : undefined}
+                  onClick={() => pusher.preview(pushSelection(), count)}
+                  data-testid="push-preview"
+                >
                   Preview push
                 </button>
               </span>
-              <span className="tooltip-host" title={SYNC_UNAVAILABLE}>
-                <button type="button" disabled aria-describedby="sync-unavailable">
-                  Push
+              <span className="tooltip-host" title={pushBlocked ?? undefined}>
+                <button
+                  type="button"
+                  disabled={pushBlocked !== null}
+                  aria-describedby={pushBlocked ? "push-blocked" : undefined}
+                  onClick={() => pusher.push(pushSelection(), count)}
+                  data-testid="push-start"
+                >
+                  {count > 0 ? `Push ${plural(count, "contact", "contacts")}` : "Push"}
                 </button>
               </span>
-              <span id="sync-unavailable" className="visually-hidden">
-                {SYNC_UNAVAILABLE}
-              </span>
+              {pushBlocked && org.state === "ready" && !org.value.connected ? (
+                <span id="push-blocked" className="hint" data-testid="push-blocked">
+                  Not connected: <a href="#/connect">connect an org</a> to push
+                </span>
+              ) : (
+                pushBlocked && (
+                  <span id="push-blocked" className="visually-hidden">
+                    {pushBlocked}
+                  </span>
+                )
+              )}
             </div>
 
             {w.total === 0 ? (
