@@ -24,6 +24,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_deliveries",
         include_str!("migrations/0005_deliveries.sql"),
     ),
+    (
+        "0007_bulk_jobs",
+        include_str!("migrations/0007_bulk_jobs.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -82,6 +82,10 @@ pub struct SyncProgress {
     /// API calls the push has made so far.
     #[ts(type = "number")]
     pub api_calls: u64,
+    /// The Bulk API 2.0 jobs of a bulk push: stage and counts (None on the REST path).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub bulk: Option<super::bulk::BulkProgress>,
 }
 
 /// Called after every Composite call and when the push ends.
