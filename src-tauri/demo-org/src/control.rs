@@ -35,6 +35,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__demo/opportunity-edit", post(opportunity_edit))
         .route("/__demo/reset", post(reset))
         .route("/__demo/convert-lead", post(convert_lead))
+        .route("/__demo/bulk", get(bulk_state).post(bulk_faults))
 }
 
 /// The control operations, called by the endpoint and by [`crate::DemoOrg`].
@@ -120,8 +121,10 @@ impl Shared {
             f.daily_api_limit = limit;
         }
         self.faults.lock_rows.store(0, Ordering::SeqCst);
+        lock(&self.engine).bulk.faults = crate::bulk::BulkFaults::default();
         if data {
             let mut engine = lock(&self.engine);
+            engine.bulk = crate::bulk::BulkJobs::default();
             engine.org = seed::seed_org(self.config.seed, chrono::Utc::now());
             engine.cursors.clear();
         }
@@ -274,6 +277,31 @@ async fn reset(State(s): State<Arc<Shared>>, raw: Bytes) -> axum::response::Resp
     match body::<Reset>(&raw) {
         Ok(r) => {
             s.reset(r.data);
+            ok()
+        }
+        Err(r) => to_http(r),
+    }
+}
+
+/// Sets the Bulk API 2.0 faults (replacing the earlier ones).
+impl Shared {
+    pub fn set_bulk_faults(&self, faults: crate::bulk::BulkFaults) {
+        lock(&self.engine).bulk.faults = faults;
+    }
+
+    pub fn bulk_summary(&self) -> Value {
+        lock(&self.engine).bulk.summary()
+    }
+}
+
+async fn bulk_state(State(s): State<Arc<Shared>>) -> axum::response::Response {
+    to_http(ApiResponse::json(200, s.bulk_summary()))
+}
+
+async fn bulk_faults(State(s): State<Arc<Shared>>, raw: Bytes) -> axum::response::Response {
+    match body::<crate::bulk::BulkFaults>(&raw) {
+        Ok(f) => {
+            s.set_bulk_faults(f);
             ok()
         }
         Err(r) => to_http(r),

@@ -64,6 +64,8 @@ pub enum PathKind {
     Composite,
     /// `/limits`.
     Limits,
+    /// `/jobs/ingest...` (Bulk API 2.0 ingest).
+    BulkIngest,
     /// Anything else.
     Other,
 }
@@ -92,6 +94,7 @@ impl PathKind {
             [_, "composite", "sobjects", ..] => PathKind::Collections,
             [_, "composite"] => PathKind::Composite,
             [_, "limits"] => PathKind::Limits,
+            [_, "jobs", "ingest", ..] => PathKind::BulkIngest,
             _ => PathKind::Other,
         }
     }

@@ -93,6 +93,21 @@
 //! `INVALID_TYPE`, `INVALID_QUERY_FILTER_OPERATOR`; statements over 100,000 characters are
 //! `MALFORMED_QUERY`; a request URI over 16,384 bytes is 414 (431 with headers).
 //!
+//! Bulk API 2.0 ingest (`/jobs/ingest`): create a job (`insert`, `update` or `delete`; CSV,
+//! COMMA, LF or CRLF), `PUT .../batches` one `text/csv` upload (at most 150 MB), `PATCH
+//! {"state":"UploadComplete"}` starts it (or `Aborted`), `GET` the job (`state`: Open,
+//! UploadComplete, InProgress, JobComplete, Failed, Aborted; `numberRecordsProcessed`,
+//! `numberRecordsFailed`, `errorMessage`), `GET /jobs/ingest` lists jobs, `DELETE` removes a
+//! closed one. A background task writes the rows in chunks of 200 through the same validation
+//! as REST (an empty cell leaves a field alone, `#N/A` clears it); `successfulResults`
+//! (`sf__Id,sf__Created,...`), `failedResults` (`sf__Id,sf__Error,...`, the error as
+//! `CODE:message:fields --`) and `unprocessedrecords` echo the uploaded columns. An unknown
+//! column fails the job (`InvalidBatch : Field name not found : X`). Jobs never run the Lead
+//! assignment rule unless created with an `assignmentRuleId`. `DailyBulkApiBatches` in
+//! `/limits` counts one batch per 10,000 records of a job. Faults: `POST /__demo/bulk`
+//! `{"failNextJobs", "failMessage", "chunkDelayMs", "hold"}` (or [`DemoOrg::set_bulk_faults`]),
+//! `GET /__demo/bulk` (or [`DemoOrg::bulk_summary`]) counts jobs, uploads and states.
+//!
 //! Writes are validated from describe: `REQUIRED_FIELD_MISSING`, `STRING_TOO_LONG`,
 //! `INVALID_FIELD`, `INVALID_FIELD_FOR_INSERT_UPDATE`, `JSON_PARSER_ERROR` (wrong JSON types),
 //! `MALFORMED_ID`, `INVALID_CROSS_REFERENCE_KEY`, `INACTIVE_OWNER_OR_USER`,
@@ -143,6 +158,8 @@
 #![recursion_limit = "256"]
 
 mod api;
+mod bulk;
+pub use bulk::BulkFaults;
 mod control;
 mod faults;
 mod ids;
@@ -257,6 +274,7 @@ pub async fn start(config: DemoOrgConfig) -> Result<DemoOrg, DemoOrgError> {
         engine: Mutex::new(Engine {
             org,
             cursors: rest::cursors::Cursors::default(),
+            bulk: bulk::BulkJobs::default(),
         }),
         auth: Mutex::new(oauth::AuthState::default()),
         faults,
@@ -332,6 +350,16 @@ impl DemoOrg {
     /// salesperson would in Salesforce; returns the new records' Ids.
     pub fn convert_lead(&self, lead_id: &str) -> Result<Converted, String> {
         self.shared.convert_lead(lead_id)
+    }
+
+    /// Bulk API 2.0 faults (fail the next jobs, slow or hold processing).
+    pub fn set_bulk_faults(&self, faults: BulkFaults) {
+        self.shared.set_bulk_faults(faults);
+    }
+
+    /// Bulk API 2.0 jobs: `{jobs, uploads, byState, batchesUsed, faults}`.
+    pub fn bulk_summary(&self) -> serde_json::Value {
+        self.shared.bulk_summary()
     }
 
     /// Clears faults, the call log and counters; with `data`, re-seeds the records.

@@ -13,6 +13,8 @@ use crate::DemoOrgConfig;
 pub struct Engine {
     pub org: Org,
     pub cursors: Cursors,
+    /// Bulk API 2.0 ingest jobs (under the same lock: they write the same records).
+    pub bulk: crate::bulk::BulkJobs,
 }
 
 #[derive(Debug)]

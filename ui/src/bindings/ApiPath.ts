@@ -3,4 +3,4 @@
 /**
  * Which API carries the writes.
  */
-export type ApiPath = "REST";
+export type ApiPath = "REST" | "BULK";

@@ -2,6 +2,7 @@
 import type { Error } from "./Error";
 import type { SyncStage } from "./SyncStage";
 import type { SyncSummary } from "./SyncSummary";
+import type { BulkProgress } from "./BulkProgress";
 
 /**
  * Where a push stands. The last report of a push run by [`super::ManualPush`] has stage
@@ -38,3 +39,6 @@ summary: SyncSummary | null,
  * Set on the last report when the push stopped on an error.
  */
 error: Error | null, };
+ * The Bulk API 2.0 jobs of a bulk push: stage and counts (None on the REST path).
+ */
+bulk?: BulkProgress | null, };

@@ -1,5 +1,5 @@
-//! `leadbridge sync (--all | --email EMAIL...) [--dry-run] [--json] [--retry-delays-ms LIST]`
-//! and `leadbridge log retry (ID | --failed) [--json] [--retry-delays-ms LIST]`: adapters over
+//! `leadbridge sync (--all | --email EMAIL...) [--dry-run] [--json] [--retry-delays-ms LIST]
+//! [--bulk | --no-bulk]` and `leadbridge log retry (ID | --failed) [--json] [--retry-delays-ms LIST]`: adapters over
 //! `leadbridge_core::sync`.
 //!
 //! `--json` prints one object per contact per line (PRODUCT.md's contract); `--dry-run
@@ -7,6 +7,9 @@
 //! some deliveries failed or were left pending (all of them are in the delivery log), 2 for
 //! bad input or usage (then nothing was sent). Ctrl-C stops before the next batch; what was
 //! not sent stays pending and the next `sync` resumes it.
+//!
+//! The path (REST, or Bulk API 2.0 above the `sync.bulkThreshold` setting) is the plan's:
+//! `--dry-run` prints it, with the org's daily Bulk API batch allowance, on stderr.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -15,8 +18,8 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use leadbridge_core::sync::{
-    self, ExecuteOptions, Plan, PlanAction, PlanItem, PlanOptions, ResultStatus, RetryPolicy,
-    RetryTarget, Selection, SyncProgress, SyncReport,
+    self, BulkMode, ExecuteOptions, Plan, PlanAction, PlanItem, PlanOptions, ResultStatus,
+    RetryPolicy, RetryTarget, Selection, SyncProgress, SyncReport,
 };
 use leadbridge_core::Result;
 use tokio_util::sync::CancellationToken;
@@ -47,6 +50,13 @@ pub struct SyncArgs {
     /// Waits before each retry of a transient failure, in milliseconds.
     #[arg(long, value_name = "LIST", default_value = DEFAULT_DELAYS)]
     retry_delays_ms: String,
+    /// Send through Bulk API 2.0 whatever the size (default: above the `sync.bulkThreshold`
+    /// setting, 2,000 records).
+    #[arg(long, conflicts_with = "no_bulk")]
+    bulk: bool,
+    /// Never use Bulk API 2.0.
+    #[arg(long)]
+    no_bulk: bool,
 }
 
 /// `log retry` as parsed by clap.
@@ -92,6 +102,13 @@ pub fn run(data_dir: Option<&Path>, args: SyncArgs) -> Result<ExitCode> {
     } else {
         Selection::Emails(args.email)
     };
+    let mode = if args.bulk {
+        BulkMode::Always
+    } else if args.no_bulk {
+        BulkMode::Never
+    } else {
+        BulkMode::Auto
+    };
     let ctx = Context::open(data_dir)?;
     // Unknown emails are refused before anything else (nothing is sent).
     sync::select(&ctx.store, &selection)?;
@@ -101,12 +118,14 @@ pub fn run(data_dir: Option<&Path>, args: SyncArgs) -> Result<ExitCode> {
             let options = PlanOptions {
                 retry: policy,
                 cancel: CancellationToken::new(),
+                bulk: mode,
             };
             let plan = sync::plan_push(&client, &ctx.store, &selection, &options).await?;
             print_plan(&plan, args.json)?;
             return Ok(ExitCode::SUCCESS);
         }
-        let options = execute_options(policy, args.json);
+        let mut options = execute_options(policy, args.json);
+        options.bulk.mode = mode;
         let report = sync::push(&client, &ctx.store, &selection, &options).await?;
         finish(&report, args.json)
     })
@@ -142,8 +161,17 @@ fn execute_options(policy: RetryPolicy, json: bool) -> ExecuteOptions {
         (!json && std::io::stderr().is_terminal()).then(|| {
             Arc::new(|p: &SyncProgress| {
                 eprint!(
-                    "\r{}/{} done: {} succeeded, {} failed, {} skipped ({} API calls)",
-                    p.done, p.total, p.succeeded, p.failed, p.skipped, p.api_calls
+                    "\r{}/{} done: {} succeeded, {} failed, {} skipped ({} API calls){}",
+                    p.done,
+                    p.total,
+                    p.succeeded,
+                    p.failed,
+                    p.skipped,
+                    p.api_calls,
+                    p.bulk.as_ref().map_or_else(String::new, |b| format!(
+                        "; Bulk API: {:?}, {}/{} jobs done, {}/{} records processed, {} failed",
+                        b.stage, b.jobs_done, b.jobs, b.processed, b.records, b.failed
+                    ))
                 );
                 if p.done == p.total {
                     eprintln!();
@@ -226,6 +254,10 @@ fn print_report(report: &SyncReport) {
 }
 
 fn print_plan(plan: &Plan, json: bool) -> Result<()> {
+    // The path (and the daily Bulk API allowance) on stderr, so JSON lines stay one per item.
+    if let Some(choice) = &plan.bulk {
+        eprintln!("Path: {}", choice.reason);
+    }
     if json {
         for item in &plan.items {
             output::json_line(item)?;
@@ -241,7 +273,9 @@ fn print_plan(plan: &Plan, json: bool) -> Result<()> {
         out,
         "{} contacts: {} to create, {} to update, {} unchanged, {} skipped, {} invalid; {} campaign members, {} Opportunities, {} Account updates; {} API calls for writes ({}), {} used for look-ups. Nothing was sent (dry run).",
         t.contacts, t.create, t.update, t.unchanged, t.skipped, t.invalid, t.campaign_members,
-        t.opportunities, t.account_updates, t.write_calls, sync::planner::API_ROUTE, plan.lookup_calls
+        t.opportunities, t.account_updates, t.write_calls,
+        if plan.api == sync::ApiPath::Bulk { sync::bulk::BULK_ROUTE } else { sync::planner::API_ROUTE },
+        plan.lookup_calls
     );
     Ok(())
 }

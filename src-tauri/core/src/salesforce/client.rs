@@ -66,6 +66,13 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// A request body that is not JSON: its media type and bytes.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    pub content_type: &'static str,
+    pub bytes: bytes::Bytes,
+}
+
 /// A JSON answer of [`SalesforceClient::send_json`]: `body` is `None` for 204 No Content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonAnswer {
@@ -567,12 +574,48 @@ impl SalesforceClient {
         }
     }
 
-    /// Sends one call with the session's token; on a 401 renews the token once and resends.
+    /// Sends one JSON call (see [`Self::execute_as`]).
     async fn execute(
         &self,
         method: Method,
         url: String,
         body: Option<Vec<u8>>,
+        headers: Vec<(&'static str, String)>,
+        what: &str,
+    ) -> Result<Answer> {
+        let body = body.map(|b| Payload {
+            content_type: "application/json",
+            bytes: b.into(),
+        });
+        self.execute_as(method, url, body, "application/json", headers, what)
+            .await
+    }
+
+    /// A call whose body or answer is not JSON (Bulk API 2.0's CSV upload and results), with
+    /// the same session renewal, error mapping and API-call accounting as every other call.
+    /// `path` as for [`Self::get_json`]. Returns the status and the raw answer.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Payload>,
+        accept: &str,
+    ) -> Result<(u16, bytes::Bytes)> {
+        let url = self.resource_url(path)?;
+        let what = format!("{method} {path}");
+        let answer = self
+            .execute_as(method, url, body, accept, Vec::new(), &what)
+            .await?;
+        Ok((answer.status, answer.body.into()))
+    }
+
+    /// Sends one call with the session's token; on a 401 renews the token once and resends.
+    async fn execute_as(
+        &self,
+        method: Method,
+        url: String,
+        body: Option<Payload>,
+        accept: &str,
         headers: Vec<(&'static str, String)>,
         what: &str,
     ) -> Result<Answer> {
@@ -585,14 +628,15 @@ impl SalesforceClient {
                 .http
                 .request(method.clone(), &url)
                 .bearer_auth(token.expose())
-                .header(ACCEPT, "application/json");
+                .header(ACCEPT, accept);
             for (name, value) in &headers {
                 request = request.header(*name, value);
             }
             if let Some(body) = &body {
+                // Bytes clone by reference count: a resend after renewal copies nothing.
                 request = request
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone());
+                    .header(CONTENT_TYPE, body.content_type)
+                    .body(body.bytes.clone());
             }
             let response = request
                 .send()

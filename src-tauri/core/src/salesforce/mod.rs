@@ -7,6 +7,7 @@
 
 pub mod api_error;
 pub mod api_version;
+pub mod bulk;
 pub mod client;
 pub mod composite;
 pub mod connect;
@@ -23,5 +24,5 @@ pub mod secret;
 mod session;
 pub mod token_vault;
 
-pub use client::{JsonAnswer, SalesforceClient};
+pub use client::{JsonAnswer, Payload, SalesforceClient};
 pub use secret::Secret;

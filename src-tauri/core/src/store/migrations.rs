@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0005_deliveries.sql"),
     ),
     ("0006_serve", include_str!("migrations/0006_serve.sql")),
+    (
+        "0007_bulk_jobs",
+        include_str!("migrations/0007_bulk_jobs.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

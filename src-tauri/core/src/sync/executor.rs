@@ -27,7 +27,9 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::batch::{pack, Collection, Lane, StepKind};
+use super::bulk::{BulkOptions, BulkProgress};
 use super::lock::SyncLock;
+use super::model::ApiPath;
 use super::model::{PlanAction, PlanItem, SyncObject};
 use super::outcome::{
     PendingDelivery, ProgressFn, ResultError, ResultStatus, SyncProgress, SyncReport, SyncResult,
@@ -63,6 +65,8 @@ pub struct ExecuteOptions {
     /// What started the push: `Manual` (a person), or `Webhook` (the `serve` worker's
     /// automated delivery). Retries of failed deliveries are always logged as `Retry`.
     pub trigger: DeliveryTrigger,
+    /// Tuning of the bulk path (used when the plan chose Bulk API 2.0).
+    pub bulk: BulkOptions,
 }
 
 impl Default for ExecuteOptions {
@@ -73,12 +77,13 @@ impl Default for ExecuteOptions {
             cancel: CancellationToken::new(),
             progress: None,
             trigger: DeliveryTrigger::Manual,
+            bulk: BulkOptions::default(),
         }
     }
 }
 
 /// One contact's delivery while the push runs.
-struct Job {
+pub(super) struct Job {
     delivery: DeliveryId,
     attempts: u32,
     record_id: Option<String>,
@@ -97,17 +102,17 @@ struct Job {
 
 /// One record to write for one job.
 #[derive(Debug, Clone)]
-struct Unit {
-    job: usize,
-    delivery: DeliveryId,
-    step: StepKind,
-    lane: Lane,
-    record_id: Option<String>,
-    fields: Record,
+pub(super) struct Unit {
+    pub(super) job: usize,
+    pub(super) delivery: DeliveryId,
+    pub(super) step: StepKind,
+    pub(super) lane: Lane,
+    pub(super) record_id: Option<String>,
+    pub(super) fields: Record,
 }
 
 /// How one record's attempt ended.
-enum Answer {
+pub(super) enum Answer {
     Written(Option<String>),
     Transient(DeliveryError, Option<u32>),
     Permanent(DeliveryError),
@@ -115,13 +120,15 @@ enum Answer {
     NotSent,
 }
 
-struct Run<'a> {
-    client: &'a SalesforceClient,
-    store: &'a Store,
-    plan: &'a Plan,
-    options: &'a ExecuteOptions,
+pub(super) struct Run<'a> {
+    pub(super) client: &'a SalesforceClient,
+    pub(super) store: &'a Store,
+    pub(super) plan: &'a Plan,
+    pub(super) options: &'a ExecuteOptions,
     collections_path: String,
     calls_before: u64,
+    /// The bulk path's stage and counts, carried by progress reports.
+    pub(super) bulk_progress: std::sync::Mutex<Option<BulkProgress>>,
 }
 
 /// Executes `plan`. The caller holds the push lock (taken before planning, so no other push
@@ -143,6 +150,7 @@ pub async fn execute(
             client.api_version()
         ),
         calls_before: client.api_calls(),
+        bulk_progress: std::sync::Mutex::new(None),
     };
     if plan.items.is_empty() {
         return Ok(SyncReport {
@@ -303,6 +311,27 @@ impl Run<'_> {
             }
         }
         while !ready.is_empty() {
+            // The bulk path: its records go as Bulk API 2.0 jobs, the rest as below.
+            let mut again: Vec<Unit> = Vec::new();
+            let mut bulk_wait = Duration::ZERO;
+            if self.plan.api == ApiPath::Bulk {
+                let (bulk, rest): (Vec<Unit>, Vec<Unit>) = ready
+                    .drain(..)
+                    .partition(|u| super::bulk::eligible(&u.lane));
+                ready = rest;
+                if !bulk.is_empty() {
+                    let (answers, fallback) = self.send_bulk(jobs, phase, bulk).await?;
+                    ready.extend(fallback);
+                    for (unit, answer) in answers {
+                        if let Some(delay) = self.absorb(jobs, &unit, answer) {
+                            bulk_wait = bulk_wait.max(delay);
+                            again.push(unit);
+                        }
+                    }
+                    self.finish_ready(jobs)?;
+                    self.report_progress(jobs, phase);
+                }
+            }
             let composites = pack(ready.drain(..).map(|u| (u.lane.clone(), u)).collect());
             let mut calls = stream::iter(composites.into_iter().map(|c| self.send(c)))
                 .buffer_unordered(self.options.concurrency.max(1));
@@ -317,6 +346,8 @@ impl Run<'_> {
                 self.finish_ready(jobs)?;
                 self.report_progress(jobs, phase);
             }
+            ready.extend(again);
+            wait = wait.max(bulk_wait);
             if !ready.is_empty() {
                 if retry::pause(wait, &self.options.cancel).await.is_err() {
                     // Cancelled while waiting to retry: the rest stays pending.
@@ -741,7 +772,7 @@ impl Run<'_> {
         })
     }
 
-    fn report_progress(&self, jobs: &[Job], phase: u8) {
+    pub(super) fn report_progress(&self, jobs: &[Job], phase: u8) {
         let Some(progress) = &self.options.progress else {
             return;
         };
@@ -758,6 +789,11 @@ impl Run<'_> {
             api_calls: self.client.api_calls() - self.calls_before,
             summary: None,
             error: None,
+            bulk: self
+                .bulk_progress
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
         });
     }
 
@@ -819,7 +855,7 @@ fn planned_action(action: PlanAction) -> PlannedAction {
     }
 }
 
-fn delivery_error(e: &Error) -> DeliveryError {
+pub(super) fn delivery_error(e: &Error) -> DeliveryError {
     let details = e.details.as_deref();
     let salesforce_code = details.and_then(|d| d.salesforce_code.clone());
     DeliveryError {
@@ -855,7 +891,11 @@ fn failed_attempt(error: &DeliveryError, transient: bool, usage: &Option<String>
     }
 }
 
-fn answer_for(error: &DeliveryError, transient: bool, retry_after: Option<u32>) -> Answer {
+pub(super) fn answer_for(
+    error: &DeliveryError,
+    transient: bool,
+    retry_after: Option<u32>,
+) -> Answer {
     if transient {
         Answer::Transient(error.clone(), retry_after)
     } else {

@@ -9,6 +9,7 @@
 //! - Unfinished deliveries (a crash, a quit) are resumed by the next push ([`resume`]).
 
 pub mod batch;
+pub mod bulk;
 pub mod convert;
 pub mod executor;
 pub mod guard;
@@ -27,6 +28,7 @@ pub mod snapshot;
 #[cfg(test)]
 mod tests;
 
+pub use bulk::{abort_open_jobs, BulkChoice, BulkMode, BulkOptions, BulkProgress, BulkStage};
 pub use executor::{execute, ExecuteOptions, DEFAULT_CONCURRENCY};
 pub use lock::SyncLock;
 pub use manual::ManualPush;

@@ -259,6 +259,10 @@ pub enum ApiPath {
     /// collections, one API call each).
     #[serde(rename = "REST")]
     Rest,
+    /// Bulk API 2.0: new Leads, updated Leads and campaign members travel as CSV ingest jobs;
+    /// the rest (Contacts, Accounts, Opportunities) as REST.
+    #[serde(rename = "BULK")]
+    Bulk,
 }
 
 /// Counts over the plan.
@@ -293,4 +297,9 @@ pub struct Plan {
     /// API calls the look-ups before planning used (describes, queries, routing).
     #[ts(type = "number")]
     pub lookup_calls: u64,
+    /// How the push chose between REST and Bulk API 2.0, and what a bulk push uses of the
+    /// org's daily allowance (None for a plan made before the choice, e.g. a unit test's).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub bulk: Option<super::bulk::BulkChoice>,
 }

@@ -108,6 +108,10 @@ pub struct SyncProgress {
     pub summary: Option<SyncSummary>,
     /// Set on the last report when the push stopped on an error.
     pub error: Option<crate::Error>,
+    /// The Bulk API 2.0 jobs of a bulk push: stage and counts (None on the REST path).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub bulk: Option<super::bulk::BulkProgress>,
 }
 
 /// How many failed contacts a [`SyncSummary`] lists (all of them are in the delivery log).

@@ -113,6 +113,7 @@ pub fn finish(items: Vec<PlanItem>, mapping_version: Option<u32>, lookup_calls: 
         api: ApiPath::Rest,
         mapping_version,
         lookup_calls,
+        bulk: None,
     }
 }
 

@@ -70,6 +70,8 @@ pub enum RetryTarget {
 pub struct PlanOptions {
     pub retry: RetryPolicy,
     pub cancel: CancellationToken,
+    /// REST or Bulk API 2.0 (the plan records the choice).
+    pub bulk: super::bulk::BulkMode,
 }
 
 /// What to plan: contacts, continued deliveries, and continued deliveries whose contact is gone.
@@ -104,7 +106,9 @@ pub async fn plan_push(
         .collect();
     contacts.retain(|c| !seen.contains(&c.email_key));
     targets.contacts.extend(contacts);
-    plan_targets(client, store, targets, options).await
+    let mut plan = plan_targets(client, store, targets, options).await?;
+    super::bulk::choose(client, store, &mut plan, options.bulk).await?;
+    Ok(plan)
 }
 
 /// Plans `log retry`: the failed deliveries' contacts, re-planned from a fresh look-up
@@ -157,7 +161,9 @@ pub async fn plan_retry(
     };
     continue_deliveries(store, &mut targets, unfinished, false)?;
     continue_deliveries(store, &mut targets, failed, true)?;
-    plan_targets(client, store, targets, options).await
+    let mut plan = plan_targets(client, store, targets, options).await?;
+    super::bulk::choose(client, store, &mut plan, options.bulk).await?;
+    Ok(plan)
 }
 
 /// A delivery `retry` may take: it must exist and be failed (checked before anything is sent).
@@ -184,6 +190,8 @@ pub async fn push(
     options: &ExecuteOptions,
 ) -> Result<SyncReport> {
     let lock = SyncLock::acquire(store)?;
+    // Bulk API jobs an earlier run left open first: their results decide what is left to send.
+    super::bulk::recover(client, store, &options.bulk, &options.cancel).await?;
     let plan = plan_push(client, store, selection, &plan_options(options)).await?;
     super::guard::check(client, &plan).await?;
     execute(client, store, &plan, &lock, options).await
@@ -197,6 +205,7 @@ pub async fn retry(
     options: &ExecuteOptions,
 ) -> Result<SyncReport> {
     let lock = SyncLock::acquire(store)?;
+    super::bulk::recover(client, store, &options.bulk, &options.cancel).await?;
     let plan = plan_retry(client, store, target, &plan_options(options)).await?;
     super::guard::check(client, &plan).await?;
     execute(client, store, &plan, &lock, options).await
@@ -206,6 +215,7 @@ fn plan_options(options: &ExecuteOptions) -> PlanOptions {
     PlanOptions {
         retry: options.retry.clone(),
         cancel: options.cancel.clone(),
+        bulk: options.bulk.mode,
     }
 }
 

@@ -41,10 +41,13 @@ struct Written {
 
 fn written(method: &str, body: Option<&str>) -> Option<Written> {
     let value: Value = serde_json::from_str(body?).ok()?;
-    let object = value.get("attributes")?.get("type")?.as_str()?.to_string();
+    let attributes = value.get("attributes")?;
+    let object = attributes.get("type")?.as_str()?.to_string();
+    // A Bulk API record names its job's operation (its attempt's method is the upload's PUT).
+    let bulk_insert = attributes.get("operation").and_then(Value::as_str) == Some("insert");
     Some(Written {
         object,
-        create: method.eq_ignore_ascii_case("POST"),
+        create: method.eq_ignore_ascii_case("POST") || bulk_insert,
         fields: value.as_object()?.clone(),
     })
 }

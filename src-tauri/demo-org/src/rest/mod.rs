@@ -181,6 +181,35 @@ async fn entry(
         f.api_used += 1;
         (f.api_used, f.daily_api_limit)
     };
+    // Bulk API 2.0 takes CSV bodies and answers CSV results: handled before JSON parsing.
+    if let Some(jobs) = sub.strip_prefix("/jobs/ingest") {
+        let segs: Vec<&str> = jobs.split('/').filter(|s| !s.is_empty()).collect();
+        let reply = crate::bulk::http::handle(
+            &shared,
+            &session.user_id,
+            &version,
+            &method,
+            &segs,
+            &headers,
+            &body,
+        );
+        let (used, max) = api_usage;
+        return counted(match reply {
+            crate::bulk::http::Reply::Api(r) => to_http(finish(r, api_usage)),
+            crate::bulk::http::Reply::Csv(text) => (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, "text/csv".to_string()),
+                    (
+                        header::HeaderName::from_static("sforce-limit-info"),
+                        limit_info(used, max),
+                    ),
+                ],
+                text,
+            )
+                .into_response(),
+        });
+    }
     let parsed = if body.is_empty() {
         None
     } else {
@@ -266,7 +295,7 @@ pub fn dispatch(
         (_, ["composite", "sobjects", rest @ ..]) => {
             collections::route(engine, call, method, rest, query, body)
         }
-        ("GET", ["limits"]) => limits::limits(call),
+        ("GET", ["limits"]) => limits::limits(call, engine.bulk.batches_used),
         (_, ["limits"]) => ApiResponse::method_not_allowed(m, "GET, HEAD"),
         _ => ApiResponse::not_found(),
     }
@@ -284,6 +313,7 @@ fn resources(call: &Call, org_id: &str) -> ApiResponse {
             "query": format!("{base}/query"),
             "queryAll": format!("{base}/queryAll"),
             "composite": format!("{base}/composite"),
+            "jobs": format!("{base}/jobs"),
             // The identity URL of the calling user, absolute as Salesforce gives it.
             "identity": format!("{}/id/{org_id}/{}", call.base_url, call.user_id),
         }),
