@@ -221,13 +221,15 @@ async fn guard(
         match describe.field(name) {
             Some(f) if f.updateable => {}
             Some(f) => return Err(field_denied(f)),
-            None => return Err(Error::new(
-                ErrorCode::PermissionDenied,
-                format!(
+            None => {
+                return Err(Error::new(
+                    ErrorCode::PermissionDenied,
+                    format!(
                     "the connected Salesforce user cannot see Opportunity.{name}; nothing was sent"
                 ),
-            )
-            .field(format!("Opportunity.{name}"))),
+                )
+                .field(format!("Opportunity.{name}")))
+            }
         }
     }
     Ok(describe)

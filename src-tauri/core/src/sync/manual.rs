@@ -8,6 +8,7 @@
 //! push resumes them, so nothing is lost and nothing is sent twice. Cancelled while planning
 //! (read-only), the push stops at once: nothing was logged or sent.
 
+use super::bulk::BulkMode;
 use super::executor::{execute, ExecuteOptions};
 use super::lock::SyncLock;
 use super::outcome::{ResultStatus, SyncProgress, SyncReport, SyncStage, SyncSummary};
@@ -62,6 +63,8 @@ impl ManualPush {
         let plan_options = PlanOptions {
             retry: options.retry.clone(),
             cancel: options.cancel.clone(),
+            // The app lets the size decide, as `sync --all` does.
+            bulk: BulkMode::Auto,
         };
         // Planning is read-only, so a cancel drops it where it is.
         let planned = tokio::select! {
@@ -118,5 +121,6 @@ fn finished(r: &SyncReport) -> SyncProgress {
         api_calls: r.api_calls,
         summary: Some(summary),
         error: None,
+        bulk: None,
     }
 }
