@@ -5,6 +5,9 @@ pub mod app_info;
 pub mod contacts;
 pub mod deliveries;
 pub mod error;
+/// The fuzz targets' bodies, shared by cargo-fuzz and the stable replay test.
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod logging;
 pub mod mapping;
 pub mod paths;
