@@ -13,8 +13,11 @@ use crate::store::Store;
 use crate::webhook::{self, EventError, SignatureError};
 use crate::{Error, ErrorCode};
 
+/// A target: arbitrary bytes in, a panic when an invariant breaks.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its cargo-fuzz binary and corpus directory.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("soql_guard", soql_guard),
     ("soql_quote_roundtrip", soql_quote_roundtrip),
     ("event_import", event_import),
