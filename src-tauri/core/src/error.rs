@@ -165,7 +165,38 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::new(ErrorCode::Database, format!("database error: {e}"))
+        use rusqlite::ErrorCode as Sqlite;
+        // The failures a user can act on get a message saying what to do; SQLite's own words
+        // ("database is locked", "database or disk is full") do not say that nothing was
+        // written, and every write here runs in a transaction that was rolled back.
+        let plain = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                Sqlite::DatabaseBusy | Sqlite::DatabaseLocked => Some((
+                    "the database is busy: another Leadbridge process (the app or a `leadbridge` \
+                     command) kept it locked for more than 5 seconds. Nothing was changed; try \
+                     again when it has finished",
+                    true,
+                )),
+                Sqlite::DiskFull => Some((
+                    "the disk holding the Leadbridge database is full. Nothing was changed; free \
+                     some space and try again",
+                    false,
+                )),
+                Sqlite::ReadOnly => Some((
+                    "the Leadbridge database is read-only (check the permissions of the data \
+                     directory and leadbridge.db). Nothing was changed",
+                    false,
+                )),
+                _ => None,
+            },
+            _ => None,
+        };
+        match plain {
+            Some((message, retryable)) => {
+                Error::new(ErrorCode::Database, message).detail(|d| d.retryable = retryable)
+            }
+            None => Error::new(ErrorCode::Database, format!("database error: {e}")),
+        }
     }
 }
 

@@ -6,6 +6,9 @@ pub mod contacts;
 pub mod deliveries;
 pub mod detail;
 pub mod error;
+/// The fuzz targets' bodies, shared by cargo-fuzz and the stable replay test.
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod logging;
 pub mod mapping;
 pub mod paths;

@@ -76,7 +76,9 @@ impl Store {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // IMMEDIATE takes the write lock up front, so a writer in another process makes this
+        // wait (busy timeout) instead of failing mid-transaction when a read turns into a write.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)

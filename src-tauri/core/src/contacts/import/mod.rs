@@ -167,7 +167,11 @@ pub fn import_file(store: &Store, path: &Path) -> Result<ImportReport> {
         ));
     }
     if meta.len() > MAX_IMPORT_BYTES {
-        return Err(too_large(meta.len()));
+        let e = too_large(meta.len());
+        return Err(Error {
+            message: format!("{shown}: {}", e.message),
+            ..e
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // The file may grow between the size check and the read; never read past the cap.
