@@ -327,7 +327,7 @@ fn best_match<'a>(accounts: &'a [Record], keys: &LookupKeys) -> Option<&'a Recor
         let website = text(a.get("Website")).unwrap_or_default().to_lowercase();
         keys.domains
             .iter()
-            .any(|d| website_variants(d).iter().any(|v| *v == website))
+            .any(|d| website_variants(d).contains(&website))
     });
     by_domain.or_else(|| accounts.first())
 }

@@ -221,18 +221,16 @@ async fn guard(
         match describe.field(name) {
             Some(f) if f.updateable => {}
             Some(f) => return Err(field_denied(f)),
-            None => {
-                return Err(Error::new(
-                    ErrorCode::PermissionDenied,
-                    format!(
-                    "the connected Salesforce user cannot see Opportunity.{name}; nothing was sent"
-                ),
-                )
-                .field(format!("Opportunity.{name}")))
-            }
+            None => return Err(field_invisible(name)),
         }
     }
     Ok(describe)
+}
+
+fn field_invisible(name: &str) -> Error {
+    let message =
+        format!("the connected Salesforce user cannot see Opportunity.{name}; nothing was sent");
+    Error::new(ErrorCode::PermissionDenied, message).field(format!("Opportunity.{name}"))
 }
 
 fn field_reason(f: &FieldDescribe) -> String {
