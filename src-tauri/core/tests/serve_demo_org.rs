@@ -87,9 +87,7 @@ async fn criteria_delay_webhook_trigger_and_tasks() {
     assert_eq!(reason("cy@auto.example"), PendingReason::ConversationOpen);
 
     // Everything in the log is a webhook delivery: one Lead, two Tasks.
-    let conn = env.store.conn();
-    let page = deliveries::list(&conn, &DeliveryQuery::default()).unwrap();
-    drop(conn);
+    let page = deliveries::list(&env.store.conn(), &DeliveryQuery::default()).unwrap();
     assert!(
         page.rows
             .iter()

@@ -303,8 +303,11 @@ pub async fn pull(
     Ok(report)
 }
 
+/// A local contact with its Lead Id and Contact Id.
+type LocalRow = (Local, Option<String>, Option<String>);
+
 /// Every contact with a Salesforce link or an email, with its Lead and Contact Ids.
-fn load_locals(tx: &rusqlite::Connection) -> Result<Vec<(Local, Option<String>, Option<String>)>> {
+fn load_locals(tx: &rusqlite::Connection) -> Result<Vec<LocalRow>> {
     let mut stmt = tx.prepare(
         "SELECT email_key, salesforce_opportunity_id, salesforce_opportunity_stage, \
            salesforce_opportunity_amount, salesforce_opportunity_close_date, salesforce_lead_id, \

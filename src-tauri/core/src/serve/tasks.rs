@@ -155,13 +155,8 @@ pub async fn log_pending(
         "/services/data/v{}/composite/sobjects",
         client.api_version()
     );
-    let batch = store.transaction(|tx| {
-        Ok(deliveries::begin_batch(
-            tx,
-            DeliveryTrigger::Webhook,
-            Utc::now(),
-        )?)
-    })?;
+    let batch = store
+        .transaction(|tx| deliveries::begin_batch(tx, DeliveryTrigger::Webhook, Utc::now()))?;
 
     // Tasks sent before without a recorded answer: find them by their marker first.
     let unsure: Vec<String> = todo
