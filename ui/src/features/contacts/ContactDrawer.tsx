@@ -5,8 +5,8 @@ import type { JsonValue } from "../../bindings/serde_json/JsonValue";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
-import { AutomatedDeliveryNote } from "./AutomatedDeliveryNote";
 import { screenHref } from "../../route";
+import { AutomatedDeliveryNote } from "./AutomatedDeliveryNote";
 import { ConversationBadge, DeliveryBadge, displayName } from "./cells";
 import { Score } from "./stars";
 
