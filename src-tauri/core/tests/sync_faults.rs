@@ -361,6 +361,8 @@ async fn one_record_refused_among_many_fails_alone() {
 async fn cancelling_leaves_the_rest_pending_and_the_next_push_resumes_it() {
     let (env, client) = connected().await;
     import(&env, &many(2_100, "cancel.example"));
+    // Above the bulk threshold; this test is about the REST path's Composite calls.
+    leadbridge_core::sync::bulk::set_threshold(&env.store, 10_000).unwrap();
     let mut options = fast();
     options.concurrency = 1;
     let cancel = options.cancel.clone();

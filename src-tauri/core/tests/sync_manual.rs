@@ -195,6 +195,8 @@ async fn refused_selections_send_nothing() {
 async fn cancelling_while_writing_stops_and_the_next_push_finishes_the_rest() {
     let (env, client) = connected().await;
     import(&env, &many(2_100, "manual-cancel.example"));
+    // Above the bulk threshold; this test is about the REST path's Composite calls.
+    leadbridge_core::sync::bulk::set_threshold(&env.store, 10_000).unwrap();
     let push = ManualPush::prepare(&env.store, Selection::All).unwrap();
     let mut options = fast();
     options.concurrency = 1;
