@@ -123,8 +123,14 @@ test("switch on, post a signed event, see it delivered with trigger webhook", as
   await (await byTestId(browser, "nav-deliveries")).click();
   const row = await browser.$('[data-testid="delivery-row"]');
   await row.waitForDisplayed({ timeout: 15_000 });
-  const rows = await browser.$$('[data-testid="delivery-row"]');
-  const texts = await Promise.all(rows.map((r) => r.getText()));
+  // Rows fill in as their page arrives from the core: wait for ours.
+  let texts = [];
+  const ourRow = async () => {
+    const rows = await browser.$$('[data-testid="delivery-row"]');
+    texts = await rows.map(async (r) => (await r.getProperty("textContent")).trim());
+    return texts.find((t) => t.includes(EMAIL));
+  };
+  await browser.waitUntil(ourRow, { timeout: 15_000 }).catch(() => {});
   const ours = texts.find((t) => t.includes(EMAIL));
   assert.ok(ours, `no delivery row for ${EMAIL}: ${texts.join(" | ")}`);
   assert.match(ours, /webhook/);
@@ -133,13 +139,20 @@ test("switch on, post a signed event, see it delivered with trigger webhook", as
   // The contact says it was delivered.
   await (await byTestId(browser, "nav-contacts")).click();
   const email = await browser.$('[data-testid="inbox-email"]');
-  await email.waitForDisplayed({ timeout: 15_000 });
-  assert.equal((await email.getText()).trim(), EMAIL);
+  // The inbox row fills in when its page arrives from the core.
+  await browser.waitUntil(async () => (await email.isExisting()) && (await email.getProperty("textContent")).trim() === EMAIL, {
+    timeout: 15_000,
+    timeoutMsg: `the inbox shows ${EMAIL}`,
+  }).catch(async (e) => {
+    await screenshot(browser, "serve-inbox-failure");
+    const shown = (await email.isExisting()) ? await email.getProperty("textContent") : "(no row)";
+    throw new Error(`${e.message}; it shows: ${shown}`);
+  });
   await email.click();
   await (await byTestId(browser, "contact-drawer")).waitForDisplayed({ timeout: 10_000 });
   const note = await byTestId(browser, "pending-reason");
   await note.scrollIntoView();
   await note.waitForDisplayed({ timeout: 15_000 });
-  assert.equal((await note.getText()).trim(), "Delivered");
+  assert.equal((await note.getProperty("textContent")).trim(), "Delivered");
   await screenshot(browser, "serve-contact-drawer");
 });

@@ -23,6 +23,7 @@ export function PlanPreview({ plan }: { plan: Plan }) {
         About {plural(t.writeCalls, "API call", "API calls")} to write (sObject Collections inside Composite),
         after the {plural(plan.lookupCalls, "call", "calls")} this preview used to look up.
       </p>
+      <PlanPath plan={plan} />
       {resumed > 0 && (
         <p className="plan-resumed" data-testid="plan-resumed">
           Includes {plural(resumed, "delivery", "deliveries")} an earlier push left unfinished: it is finished
@@ -34,6 +35,17 @@ export function PlanPreview({ plan }: { plan: Plan }) {
         <Group key={g.id} group={g} />
       ))}
     </div>
+  );
+}
+
+/** Which API the push takes (REST or Bulk API 2.0), why, and the bulk allowance it uses. */
+export function PlanPath({ plan }: { plan: Plan }) {
+  if (!plan.bulk) return null;
+  return (
+    <p className="hint plan-path" data-testid="plan-path">
+      {plan.bulk.bulk ? "Bulk API 2.0: " : "REST: "}
+      {plan.bulk.reason}
+    </p>
   );
 }
 

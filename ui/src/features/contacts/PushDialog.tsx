@@ -1,7 +1,7 @@
 import "./push.css";
 import { Dialog } from "../../components/Dialog";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { PlanPreview } from "./PlanPreview";
+import { PlanPath, PlanPreview } from "./PlanPreview";
 import { CONFIRM_ABOVE, planSentence, plural, resumedCount } from "./push";
 import type { PushAsk } from "./usePush";
 
@@ -77,6 +77,7 @@ export function PushDialog({
         {ask.plan.state === "ready" && (
           <>
             <p data-testid="push-plan-sentence">{planSentence(ask.plan.value)}</p>
+            <PlanPath plan={ask.plan.value} />
             {resumedCount(ask.plan.value) > 0 && (
               <p>
                 {plural(resumedCount(ask.plan.value), "unfinished delivery", "unfinished deliveries")} of an

@@ -1,5 +1,7 @@
 // The manual push's plain logic: the core selection for the screen's ticks, plan groups,
 // and the words for progress and outcomes. No React here, so it is tested on its own.
+import type { BulkProgress } from "../../bindings/BulkProgress";
+import type { BulkStage } from "../../bindings/BulkStage";
 import type { Plan } from "../../bindings/Plan";
 import type { PlanItem } from "../../bindings/PlanItem";
 import type { Selection as PushSelection } from "../../bindings/Selection";
@@ -105,7 +107,22 @@ export function progressText(p: SyncProgress, cancelling: boolean): string {
     `${p.failed.toLocaleString()} failed`,
     `${p.skipped.toLocaleString()} skipped`,
   ];
-  return `${counts.join(" · ")} — ${plural(p.apiCalls, "API call", "API calls")}`;
+  const bulk = p.bulk ? ` — Bulk API 2.0: ${bulkText(p.bulk)}` : "";
+  return `${counts.join(" · ")} — ${plural(p.apiCalls, "API call", "API calls")}${bulk}`;
+}
+
+const BULK_STAGES: Record<BulkStage, string> = {
+  writing: "writing the CSV files",
+  uploading: "uploading",
+  processing: "Salesforce is processing",
+  results: "reading the results",
+  aborting: "aborting the open jobs",
+  done: "done",
+};
+
+/** Where the Bulk API 2.0 jobs of a push stand (Salesforce processes them on its side). */
+export function bulkText(b: BulkProgress): string {
+  return `${BULK_STAGES[b.stage]}, ${b.jobsDone} of ${plural(b.jobs, "job", "jobs")} done, ${b.processed.toLocaleString()} of ${b.records.toLocaleString()} records processed`;
 }
 
 /** The bar's fill, 0–100; a sliver while planning. */
