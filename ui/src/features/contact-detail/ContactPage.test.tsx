@@ -190,6 +190,13 @@ function org(updateable: boolean) {
           httpStatus: 204,
         };
       }
+      case "serve_pending_reason":
+        return {
+          reason: "waitingForDelay",
+          message: "Goes at 14:30, 15 minutes after the conversation closed.",
+          dueAt: "2026-04-05T14:30:00Z",
+          deliveryId: null,
+        };
       default:
         throw new Error(`unexpected ${cmd}`);
     }
@@ -215,6 +222,9 @@ describe("ContactPage", () => {
     expect(
       within(screen.getByTestId(`opportunity-${OPP}`)).getByTestId("opportunity-stage").textContent,
     ).toContain("Prospecting");
+    // Why it has not been delivered yet, and when it will go.
+    expect((await screen.findByTestId("pending-reason")).textContent).toBe("Waiting for delay");
+    expect(screen.getByTestId("pending-message").textContent).toContain("15 minutes after");
   });
 
   it("changes the stage after a before → after confirmation and shows it refreshed", async () => {

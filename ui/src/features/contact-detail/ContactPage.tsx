@@ -7,6 +7,7 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useKeepLast, useLoad } from "../../hooks";
 import { screenHref } from "../../route";
+import { AutomatedDeliveryNote } from "../contacts/AutomatedDeliveryNote";
 import { Facts, jsonText, Section } from "../contacts/ContactDrawer";
 import { ConversationBadge, displayName } from "../contacts/cells";
 import { Score } from "../contacts/stars";
@@ -113,6 +114,10 @@ function Captured({ detail }: { detail: ContactDetail }) {
           ]}
           emptyText="No chat agents recorded."
         />
+      </Section>
+      <Section title="Automated delivery">
+        {/* Why it has not gone to Salesforce yet, and when it will (or that it has). */}
+        <AutomatedDeliveryNote contact={c} />
       </Section>
     </div>
   );
