@@ -184,6 +184,13 @@ async fn one_run(contacts: usize, mode: BulkMode) -> Run {
         .expect("execute");
     let executed = started.elapsed();
     let peak_kib = status_kib("VmHWM:");
+    if let Some(first) = report
+        .results
+        .iter()
+        .find(|r| r.status != ResultStatus::Succeeded)
+    {
+        eprintln!("not delivered: {first:?}");
+    }
     assert_eq!(
         report.count(ResultStatus::Succeeded),
         contacts,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
@@ -23,6 +23,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(rest::router())
         .merge(control::router())
         .fallback(|| async { to_http(ApiResponse::not_found()) })
+        // axum's default 2 MB body cap would refuse Bulk API 2.0 uploads, which Salesforce
+        // takes up to 150 MB; the ingest handler checks that limit itself.
+        .layer(DefaultBodyLimit::max(
+            crate::bulk::MAX_UPLOAD_BYTES + 1024 * 1024,
+        ))
         .layer(middleware::from_fn_with_state(shared.clone(), observe))
         .with_state(shared)
 }

@@ -350,3 +350,27 @@ async fn held_jobs_wait_and_lock_faults_fail_single_rows() {
     let (_, failed) = results(&h, &token, &id, "failedResults").await;
     assert!(rows(&failed)[1][1].starts_with("UNABLE_TO_LOCK_ROW:"));
 }
+
+#[tokio::test]
+async fn an_upload_larger_than_a_rest_body_is_taken() {
+    // Salesforce takes uploads up to 150 MB; an HTTP framework's default body cap (axum: 2 MB)
+    // must not stand in the way.
+    let h = harness(true).await;
+    let token = h.cc_token().await;
+    let id = create_job(&h, &token, "Lead", "insert").await;
+    let mut csv = String::from("LastName,Company,Email\n");
+    let mut n = 0;
+    while csv.len() < 3 * 1024 * 1024 {
+        csv.push_str(&format!(
+            "Visitor {n},Big Upload Co,visitor{n:06}@big-upload.example\n"
+        ));
+        n += 1;
+    }
+    assert_eq!(upload(&h, &token, &id, &csv).await, StatusCode::CREATED);
+    let (s, v) = close(&h, &token, &id, "UploadComplete").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let info = wait_final(&h, &token, &id).await;
+    assert_eq!(info["state"], "JobComplete", "{info}");
+    assert_eq!(info["numberRecordsProcessed"], n);
+    assert_eq!(info["numberRecordsFailed"], 0);
+}
