@@ -43,7 +43,7 @@ export function PlanPath({ plan }: { plan: Plan }) {
   if (!plan.bulk) return null;
   return (
     <p className="hint plan-path" data-testid="plan-path">
-      {plan.bulk.bulk ? "Bulk API 2.0: " : "REST: "}
+      {/* The core's reason already names the path ("REST: …" or "Bulk API 2.0: …"). */}
       {plan.bulk.reason}
     </p>
   );
