@@ -141,14 +141,16 @@ test("a user without Opportunity edit sees it refused before anything is sent", 
   await control(false);
   try {
     await (await browser.$('[data-testid="nav-connect"]')).click();
+    // The automated-delivery panel above the table fills in after its own load and moves the
+    // Refresh button down: wait for it, so the click lands on the button and not where it was.
+    await (await browser.$('[data-testid="serve-status"]')).waitForExist({ timeout: 20_000 });
     const refresh = await browser.$('[data-testid="permissions-refresh"]');
     await refresh.waitForEnabled({ timeout: 20_000 });
     await refresh.click();
-    const cell = await browser.$('[data-testid="perm-Opportunity-update"]');
-    await browser.waitUntil(async () => /No/.test(await textOf(cell)), {
-      timeout: 15_000,
-      timeoutMsg: "the table shows Opportunity update refused",
-    });
+    await browser.waitUntil(
+      async () => /No/.test(await textOf(await browser.$('[data-testid="perm-Opportunity-update"]'))),
+      { timeout: 15_000, timeoutMsg: "the table shows Opportunity update refused" },
+    );
     await (await browser.$('[data-testid="org-permissions"]')).scrollIntoView();
     await screenshot(browser, "detail-permissions-restricted");
 
