@@ -209,7 +209,7 @@ describe("ContactPage", () => {
     org(true);
     render(<ContactPage email={EMAIL} />);
     expect((await screen.findByTestId("contact-page-title")).textContent).toContain("Siobhan O'Brien");
-    expect(screen.getByTestId("contact-conversation-link").getAttribute("href")).toBe(
+    expect(screen.getByTestId("conversation-link").getAttribute("href")).toBe(
       "https://app.hoverbot.ai/conversations/c-1",
     );
     expect(screen.getByText("sally@ours.example")).toBeTruthy();

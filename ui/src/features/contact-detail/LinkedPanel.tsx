@@ -5,7 +5,7 @@ import type { LinkedRecords } from "../../bindings/LinkedRecords";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useKeepLast, useLoad } from "../../hooks";
-import { Facts } from "../contacts/ContactDrawer";
+import { Facts } from "../contacts/ContactFacts";
 import { OpportunityEditor } from "./OpportunityEditor";
 
 export function money(amount: number | null): string | null {
