@@ -115,6 +115,7 @@ function linked(stage: string): LinkedRecords {
         name: "Harborlight Analytics - Expansion 1",
         stageName: stage,
         amount: 12000,
+        currencyIsoCode: "EUR",
         closeDate: "2026-09-30",
         isClosed: false,
         isWon: false,
@@ -222,6 +223,10 @@ describe("ContactPage", () => {
     expect(
       within(screen.getByTestId(`opportunity-${OPP}`)).getByTestId("opportunity-stage").textContent,
     ).toContain("Prospecting");
+    // The amount in the record's currency, not a bare number.
+    expect(
+      within(screen.getByTestId(`opportunity-${OPP}`)).getByTestId("opportunity-amount").textContent,
+    ).toMatch(/€/);
     // Why it has not been delivered yet, and when it will go.
     expect((await screen.findByTestId("pending-reason")).textContent).toBe("Waiting for delay");
     expect(screen.getByTestId("pending-message").textContent).toContain("15 minutes after");

@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { api } from "../../api";
 import type { Contact } from "../../bindings/Contact";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatDateTime } from "../../format";
+import { formatAmount, formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
 import { screenHref } from "../../route";
 import { ContactFacts, ConversationLink, Facts, Section, useOpenConversation } from "./ContactFacts";
@@ -79,9 +79,11 @@ function ContactDetail({ contact: c }: { contact: Contact }) {
               ["Stage", c.salesforceOpportunityStage],
               [
                 "Amount",
+                // What the last delivery recorded carries no currency: the contact page shows the
+                // Opportunity in its record's currency.
                 c.salesforceOpportunityAmount === null
                   ? null
-                  : c.salesforceOpportunityAmount.toLocaleString(),
+                  : formatAmount(c.salesforceOpportunityAmount, null),
               ],
               ["Close date", c.salesforceOpportunityCloseDate],
             ]}
