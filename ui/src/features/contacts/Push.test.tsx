@@ -258,7 +258,10 @@ describe("manual push on the Contacts screen", () => {
     expect(screen.getByTestId("push-failed").textContent).toBe("1 failed");
     expect(screen.getByTestId("push-pending").textContent).toBe("2 left pending");
     expect(within(result).getByTestId("push-failures").textContent).toContain("STRING_TOO_LONG");
-    expect(screen.getByTestId("push-open-deliveries").getAttribute("href")).toBe("#/deliveries");
+    // To this push's failures: the log filtered to failed deliveries of batch 4.
+    expect(screen.getByTestId("push-open-deliveries").getAttribute("href")).toBe(
+      "#/deliveries?status=failed&batch=4",
+    );
     // The inbox reloads to show the new delivery facts.
     await waitFor(() => expect(calls.filter((c) => c.cmd === "contacts_list").length).toBeGreaterThan(1));
     fireEvent.click(screen.getByTestId("push-dismiss"));
