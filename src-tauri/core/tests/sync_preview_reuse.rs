@@ -9,7 +9,7 @@ mod sync_support;
 
 use leadbridge_core::mapping::MappingStore;
 use leadbridge_core::salesforce::SalesforceClient;
-use leadbridge_core::sync::{ManualPush, PlanOptions, PreviewCache, Selection, SyncReport};
+use leadbridge_core::sync::{ManualPush, Plan, PlanOptions, PreviewCache, Selection, SyncReport};
 use leadbridge_demo_org::KNOWN_LEAD_EMAIL;
 use serde_json::{json, Value};
 use sync_support::*;
@@ -24,6 +24,19 @@ fn contacts() -> Vec<Value> {
     ]
 }
 
+/// The preview of `selection`, kept in `previews`.
+async fn preview(
+    previews: &PreviewCache,
+    client: &SalesforceClient,
+    env: &Env,
+    selection: &Selection,
+) -> Plan {
+    previews
+        .preview(client, &env.store, selection, &PlanOptions::default())
+        .await
+        .unwrap()
+}
+
 /// Previews `selection`, then pushes it: the push's report and the API calls both used.
 async fn preview_then_push(
     env: &Env,
@@ -33,10 +46,7 @@ async fn preview_then_push(
 ) -> (SyncReport, u64) {
     let previews = PreviewCache::new();
     let before = client.api_calls();
-    let plan = previews
-        .preview(client, &env.store, selection, &PlanOptions::default())
-        .await
-        .unwrap();
+    let plan = preview(&previews, client, env, selection).await;
     assert!(plan.lookup_calls > 0, "the preview looks up");
     let push = if reuse {
         ManualPush::prepare_reusing(client, &env.store, selection.clone(), &previews).unwrap()
@@ -89,15 +99,7 @@ async fn a_push_plans_again_when_a_contact_or_the_mapping_changed_since_the_prev
     let previews = PreviewCache::new();
 
     // A contact re-imported with a new score after the preview: its plan is stale.
-    previews
-        .preview(
-            &client,
-            &env.store,
-            &Selection::All,
-            &PlanOptions::default(),
-        )
-        .await
-        .unwrap();
+    preview(&previews, &client, &env, &Selection::All).await;
     import(
         &env,
         &[event("ann@reuse.example", 95, json!({"company": "Reuse"}))],
@@ -116,10 +118,7 @@ async fn a_push_plans_again_when_a_contact_or_the_mapping_changed_since_the_prev
         &[event("cy@reuse.example", 60, json!({"company": "Reuse"}))],
     );
     let selection = Selection::Emails(vec!["cy@reuse.example".into()]);
-    previews
-        .preview(&client, &env.store, &selection, &PlanOptions::default())
-        .await
-        .unwrap();
+    preview(&previews, &client, &env, &selection).await;
     let doc = MappingStore::new(&env.store).current().unwrap().document;
     save_doc(&env, &doc);
     let push =
@@ -134,17 +133,11 @@ async fn a_push_plans_again_when_a_contact_or_the_mapping_changed_since_the_prev
         &[event("dee@reuse.example", 60, json!({"company": "Reuse"}))],
     );
     let dee = Selection::Emails(vec!["dee@reuse.example".into()]);
-    previews
-        .preview(&client, &env.store, &selection, &PlanOptions::default())
-        .await
-        .unwrap();
+    preview(&previews, &client, &env, &selection).await;
     let push = ManualPush::prepare_reusing(&client, &env.store, dee.clone(), &previews).unwrap();
     assert!(!push.reuses_preview(), "another selection: plan again");
     drop(push);
-    previews
-        .preview(&client, &env.store, &dee, &PlanOptions::default())
-        .await
-        .unwrap();
+    preview(&previews, &client, &env, &dee).await;
     let push = ManualPush::prepare_reusing(&client, &env.store, dee.clone(), &previews).unwrap();
     assert!(push.reuses_preview(), "nothing changed: the preview's plan");
     let report = push.run(&client, &env.store, &fast()).await.unwrap();

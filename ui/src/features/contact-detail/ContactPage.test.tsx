@@ -6,49 +6,27 @@ import type { LinkedRecords } from "../../bindings/LinkedRecords";
 import type { OpportunityChange } from "../../bindings/OpportunityChange";
 import type { OpportunityForm } from "../../bindings/OpportunityForm";
 import type { OrgPermissions } from "../../bindings/OrgPermissions";
+import { contact } from "../contacts/testIpc";
 import { ContactPage } from "./ContactPage";
 
 const EMAIL = "o'brien@harborlight.example";
 const OPP = "006000000000001AAA";
 
-const CONTACT: Contact = {
-  id: 1,
+const CONTACT: Contact = contact(1, {
   email: EMAIL,
   emailKey: EMAIL,
   firstName: "Siobhan",
   lastName: "O'Brien",
-  phone: null,
   company: "Harborlight Analytics",
-  website: null,
   domain: "harborlight.example",
-  country: null,
   qualificationScore: 85,
-  intent: "pricing",
-  source: "website_widget",
   conversationUrl: "https://app.hoverbot.ai/conversations/c-1",
-  workspaceId: null,
   conversationId: "c-1",
   metadata: { budget: "50k" },
   agents: { meetingScheduledWith: "sally@ours.example", lastRouted: null, closedBy: null },
   conversationStatus: "closed",
-  closedAt: null,
-  receivedAt: "2026-04-05T14:30:00.000Z",
-  updatedAt: "2026-04-05T14:30:00.000Z",
   qualifiedAt: null,
-  conversations: [],
-  events: [],
-  salesforceLeadId: null,
-  salesforceContactId: null,
-  salesforceAccountId: null,
-  salesforceOpportunityId: null,
-  salesforceOpportunityStage: null,
-  salesforceOpportunityAmount: null,
-  salesforceOpportunityCloseDate: null,
-  salesforceOpportunityModifiedAt: null,
-  lastDeliveryStatus: null,
-  lastDeliveryId: null,
-  lastDeliveredAt: null,
-};
+});
 
 const DETAIL: ContactDetail = {
   contact: CONTACT,
