@@ -3,10 +3,10 @@
  * inbox with the push commands behind it, so every test talks to the same stand-in for the core.
  */
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { afterAll, beforeAll } from "vitest";
 import type { Contact } from "../../bindings/Contact";
 import type { ContactQuery } from "../../bindings/ContactQuery";
 import type { OrgStatus } from "../../bindings/OrgStatus";
+import { giveScrollHeight } from "../../testLayout";
 
 export type Call = { cmd: string; payload: unknown };
 export type Handler = (payload: unknown) => unknown;
@@ -99,21 +99,7 @@ export function mockInbox(all: Contact[], handlers: Record<string, Handler> = {}
   return { calls, queries };
 }
 
-/**
- * jsdom does no layout: give the inbox's scroll container a height so rows get rendered, for the
- * calling test file, and put the real property back afterwards.
- */
+/** The inbox's scroll container gets a height, so rows get rendered (jsdom does no layout). */
 export function giveInboxHeight() {
-  const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-  beforeAll(() => {
-    Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-      configurable: true,
-      get(this: HTMLElement) {
-        return this.classList.contains("inbox-scroll") ? 440 : 0;
-      },
-    });
-  });
-  afterAll(() => {
-    if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
-  });
+  giveScrollHeight("inbox-scroll", 440);
 }

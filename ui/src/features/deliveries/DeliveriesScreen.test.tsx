@@ -7,6 +7,7 @@ import type { DeliveryDetail } from "../../bindings/DeliveryDetail";
 import type { DeliveryQuery } from "../../bindings/DeliveryQuery";
 import type { StatsPoint } from "../../bindings/StatsPoint";
 import type { SyncReport } from "../../bindings/SyncReport";
+import { giveScrollHeight } from "../../testLayout";
 import { DeliveriesScreen } from "./DeliveriesScreen";
 import { filtersFromHash, NO_FILTERS, PAGE_SIZE, toQuery } from "./useDeliveryWindow";
 
@@ -122,19 +123,7 @@ function log(all: Delivery[], extra: Record<string, (payload: unknown) => unknow
   return { calls, queries };
 }
 
-// jsdom does no layout: give the log's scroll container a height so rows get rendered.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains("dl-scroll") ? 440 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
-});
+giveScrollHeight("dl-scroll", 440);
 
 describe("Deliveries screen", () => {
   it("says what to do next when nothing was delivered yet", async () => {
