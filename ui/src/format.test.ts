@@ -1,4 +1,4 @@
-import { formatShortDateTime } from "./format";
+import { formatAmount, formatShortDateTime } from "./format";
 
 describe("formatShortDateTime", () => {
   const now = new Date(2026, 10, 22, 15, 0);
@@ -15,5 +15,24 @@ describe("formatShortDateTime", () => {
 
   it("leaves text that is not a timestamp as it is", () => {
     expect(formatShortDateTime("not a date", now)).toBe("not a date");
+  });
+});
+
+describe("formatAmount", () => {
+  it("shows the record's currency when it carries one", () => {
+    const eur = formatAmount(12500.5, "EUR");
+    expect(eur).toMatch(/€/);
+    expect(eur).toMatch(/12.500.50|12,500\.50/);
+    expect(formatAmount(12000, "JPY")).toMatch(/¥|JP/);
+  });
+
+  it("guesses no currency without one, keeping the two decimals", () => {
+    const plain = formatAmount(12000, null);
+    expect(plain).toMatch(/12.000.00|12,000\.00/);
+    expect(plain).not.toMatch(/\$|USD/);
+  });
+
+  it("keeps a code Intl does not know beside the amount", () => {
+    expect(formatAmount(5, "X1")).toMatch(/5.00 X1/);
   });
 });

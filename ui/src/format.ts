@@ -28,3 +28,25 @@ const COUNT = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 export function formatCount(n: number, one: string, many: string): string {
   return `${COUNT.format(n)} ${n === 1 ? one : many}`;
 }
+
+const PLAIN_AMOUNT = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * A Salesforce currency amount. With the record's ISO code (a multi-currency org's
+ * `CurrencyIsoCode`) it is shown as that currency in the person's locale: "€12,500.50".
+ * Without one (a single-currency org, whose records carry no currency) no currency is guessed:
+ * the amount is shown with its two decimals, "12,500.50", and the org's currency is implied.
+ */
+export function formatAmount(amount: number, currencyIsoCode: string | null): string {
+  if (currencyIsoCode) {
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency: currencyIsoCode }).format(
+        amount,
+      );
+    } catch {
+      // Not an ISO 4217 code Intl knows: the code beside the plain amount still says it.
+      return `${PLAIN_AMOUNT.format(amount)} ${currencyIsoCode}`;
+    }
+  }
+  return PLAIN_AMOUNT.format(amount);
+}

@@ -8,68 +8,34 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use leadbridge_core::deliveries::{
     self, DeliveryQuery, DeliveryStatus, DeliveryTrigger, PlannedAction,
 };
 use leadbridge_core::mapping::document::TaskEventKind;
-use leadbridge_core::mapping::{MappingDocument, MappingStore};
-use leadbridge_core::salesforce::query::{QueryOptions, Record};
-use leadbridge_core::salesforce::token_vault::TokenVault;
-use leadbridge_core::salesforce::SalesforceClient;
+use leadbridge_core::mapping::MappingDocument;
 use leadbridge_core::store::Store;
 use leadbridge_core::webhook::signature_header;
-use leadbridge_demo_org::DemoOrg;
 use serde_json::{json, Value};
 
 mod common;
 
+use common::Setup;
+
 const SECRET: &str = "whsec_cli_serve_test";
 const SECRET_ENV: &str = "LEADBRIDGE_TEST_WEBHOOK_SECRET";
 
-struct Setup {
-    rt: tokio::runtime::Runtime,
-    org: DemoOrg,
-    dir: tempfile::TempDir,
-}
-
+/// What only the serve tests do with the shared set-up.
 impl Setup {
-    fn new() -> Setup {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let org = rt.block_on(common::demo_org());
-        let dir = tempfile::tempdir().unwrap();
-        let (out, _) = rt.block_on(common::connect_no_browser(dir.path(), &org, &[]));
-        assert!(out.status.success(), "{}", common::text(&out.stderr));
-        Setup { rt, org, dir }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = common::leadbridge(self.dir.path());
-        c.args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.rt.block_on(common::run(self.command(args)))
-    }
-
-    fn store(&self) -> Store {
-        Store::open(self.dir.path()).unwrap()
-    }
-
     /// Automated delivery on, no wait for the close, no delay; escalations become Tasks.
     fn deliver_at_once(&self) {
         let mut doc = MappingDocument::default();
         doc.criteria.integration_on = true;
         doc.criteria.require_conversation_closed = false;
         doc.tasks.event_kinds = vec![TaskEventKind::ConversationEscalated];
-        MappingStore::new(&self.store()).save(&doc, None).unwrap();
+        self.save_doc(&doc);
     }
 
     /// Starts `serve` on a free port; returns the process and the webhook URL.
@@ -115,21 +81,6 @@ impl Setup {
     fn post_signed(&self, url: &str, event: &Value) -> (u16, Value) {
         let body = serde_json::to_vec(event).unwrap();
         self.post(url, &body, Some(signature_header(SECRET.as_bytes(), &body)))
-    }
-
-    fn query(&self, soql: &str) -> Vec<Record> {
-        let store = self.store();
-        let vault = TokenVault::for_data_dir(self.dir.path()).unwrap();
-        let client = SalesforceClient::open(&store, &vault, None).unwrap();
-        self.rt
-            .block_on(client.query_all_pages::<Record>(soql, QueryOptions::default()))
-            .unwrap()
-            .records
-    }
-
-    fn cleanup(self) {
-        let vault = TokenVault::for_data_dir(self.dir.path()).unwrap();
-        let _ = self.rt.block_on(vault.delete_all("default"));
     }
 }
 

@@ -8,102 +8,24 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use leadbridge_core::deliveries::{self, DeliveryQuery, DeliveryStatus, PlannedAction};
-use leadbridge_core::mapping::{MappingDocument, MappingStore};
-use leadbridge_core::salesforce::query::{QueryOptions, Record};
-use leadbridge_core::salesforce::token_vault::TokenVault;
-use leadbridge_core::salesforce::SalesforceClient;
+use leadbridge_core::mapping::MappingDocument;
 use leadbridge_core::store::Store;
-use leadbridge_demo_org::{DemoOrg, KNOWN_CONTACT_EMAIL};
+use leadbridge_demo_org::KNOWN_CONTACT_EMAIL;
 use serde_json::{json, Value};
 
 mod common;
 
-struct Setup {
-    rt: tokio::runtime::Runtime,
-    org: DemoOrg,
-    dir: tempfile::TempDir,
-}
-
-impl Setup {
-    /// A demo org served by a runtime of the test's own, a data dir, and `org connect`
-    /// through the binary (the shared helper plays the browser).
-    fn new() -> Setup {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let org = rt.block_on(common::demo_org());
-        let dir = tempfile::tempdir().unwrap();
-        let (out, _) = rt.block_on(common::connect_no_browser(dir.path(), &org, &[]));
-        assert!(out.status.success(), "{}", common::text(&out.stderr));
-        Setup { rt, org, dir }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = common::leadbridge(self.dir.path());
-        c.args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.rt.block_on(common::run(self.command(args)))
-    }
-
-    /// Writes events as NDJSON and imports them through the binary.
-    fn import(&self, events: &[Value]) {
-        let path = self.dir.path().join("events.ndjson");
-        let text: String = events.iter().map(|e| format!("{e}\n")).collect();
-        std::fs::write(&path, text).unwrap();
-        let out = self.run(&["contacts", "import", path.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn store(&self) -> Store {
-        Store::open(self.dir.path()).unwrap()
-    }
-
-    fn save_doc(&self, doc: &MappingDocument) {
-        MappingStore::new(&self.store()).save(doc, None).unwrap();
-    }
-
-    /// A SOQL query through the same profile (keyring) the binary uses.
-    fn query(&self, soql: &str) -> Vec<Record> {
-        let store = self.store();
-        let vault = TokenVault::for_data_dir(self.dir.path()).unwrap();
-        let client = SalesforceClient::open(&store, &vault, None).unwrap();
-        self.rt
-            .block_on(client.query_all_pages::<Record>(soql, QueryOptions::default()))
-            .unwrap()
-            .records
-    }
-
-    fn cleanup(self) {
-        let vault = TokenVault::for_data_dir(self.dir.path()).unwrap();
-        let _ = self.rt.block_on(vault.delete_all("default"));
-    }
-}
+use common::{lines, Setup};
 
 fn event(email: &str, score: u32) -> Value {
     json!({"event": "lead.qualified", "timestamp": "2026-04-05T14:30:00Z", "lead": {
         "email": email, "firstName": "Visitor", "lastName": "Test", "company": "Prospect Co",
         "qualificationScore": score, "conversationUrl": "https://app.hoverbot.ai/conversations/x"
     }})
-}
-
-fn lines(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
-        .collect()
 }
 
 fn by_email(lines: &[Value]) -> HashMap<String, Value> {

@@ -13,26 +13,16 @@
 
 use std::time::{Duration, Instant};
 
-use leadbridge_core::contacts;
-use leadbridge_core::salesforce::connect::{self, ConnectRequest};
-use leadbridge_core::salesforce::oauth::WebLogin;
-use leadbridge_core::salesforce::token_vault::TokenVault;
-use leadbridge_core::salesforce::{SalesforceClient, Secret};
-use leadbridge_core::store::Store;
 use leadbridge_core::sync::{
     execute, plan_push, ExecuteOptions, PlanOptions, ResultStatus, Selection, SyncLock,
     DEFAULT_CONCURRENCY,
 };
-use leadbridge_demo_org::{DemoOrgConfig, CLIENT_ID, CLIENT_SECRET};
+use leadbridge_demo_org::DemoOrgConfig;
+use support::{events, inbox, median, setting, PROFILE};
+
+mod support;
 
 const LATENCY: Duration = Duration::from_millis(50);
-
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 struct Run {
     calls: u64,
@@ -47,33 +37,12 @@ async fn one_run(contacts: usize) -> Run {
         .await
         .expect("demo org");
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("store");
-    let vault = TokenVault::for_data_dir(dir.path()).expect("vault");
-    let mut request =
-        ConnectRequest::client_credentials(&org.base_url(), CLIENT_ID).expect("request");
-    request.profile = "bench".into();
-    let no_browser = |_: &str| -> leadbridge_core::Result<()> { Ok(()) };
-    connect::connect(
-        &store,
-        &vault,
-        &request,
-        Some(Secret::new(CLIENT_SECRET)),
-        &WebLogin::new(&no_browser),
+    let (store, vault, client) = inbox(
+        &org.base_url(),
+        dir.path(),
+        &events(contacts, "bench", "Bench Co"),
     )
-    .await
-    .expect("connected (is a keyring available?)");
-    let events: String = (0..contacts)
-        .map(|i| {
-            format!(
-                "{{\"event\":\"lead.qualified\",\"timestamp\":\"2026-04-05T14:30:00Z\",\"lead\":{{\"email\":\"visitor{i:06}@bench{}.example\",\"firstName\":\"Visitor\",\"lastName\":\"Number {i}\",\"company\":\"Bench Co {}\",\"qualificationScore\":{},\"intent\":\"pricing\",\"conversationUrl\":\"https://app.hoverbot.ai/conversations/b{i}\"}}}}\n",
-                i % 50,
-                i % 50,
-                i % 100
-            )
-        })
-        .collect();
-    contacts::import_bytes(&store, events.as_bytes()).expect("import");
-    let client = SalesforceClient::open(&store, &vault, None).expect("client");
+    .await;
 
     org.faults().set_latency(LATENCY, Duration::ZERO);
     let calls_before = org.api_calls().total;
@@ -100,14 +69,9 @@ async fn one_run(contacts: usize) -> Run {
         plan: planned,
         execute: executed,
     };
-    vault.delete_all("bench").await.expect("keyring cleanup");
+    vault.delete_all(PROFILE).await.expect("keyring cleanup");
     org.shutdown().await;
     run
-}
-
-fn median<T: Copy + Ord>(mut values: Vec<T>) -> T {
-    values.sort();
-    values[values.len() / 2]
 }
 
 fn main() {

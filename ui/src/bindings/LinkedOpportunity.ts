@@ -2,6 +2,11 @@
 
 export type LinkedOpportunity = { id: string, name: string | null, stageName: string | null, amount: number | null, 
 /**
+ * The amount's currency (`CurrencyIsoCode`) in a multi-currency org. None in a
+ * single-currency org: its records carry no currency field (all are in the org's one).
+ */
+currencyIsoCode: string | null, 
+/**
  * `YYYY-MM-DD`.
  */
 closeDate: string | null, isClosed: boolean, isWon: boolean, probability: number | null, accountId: string | null, ownerName: string | null, lastModifiedDate: string | null, };

@@ -38,6 +38,13 @@ async fn start(core: &Core, listen: &str) -> Result<(), Error> {
     if let Some(old) = running.take() {
         old.stop().await;
     }
+    // The receiver opens its own connection to the same database rather than sharing
+    // `core.store` on purpose: the app's store is one connection behind a mutex, and a screen
+    // may hold it for seconds (the delivery log's CSV export streams every row under it). A
+    // webhook is acknowledged only after its durable write, so sharing would make the sender
+    // wait behind the UI and time out. The database is in WAL mode: the receiver's connection
+    // writes while the app's reads, SQLite serialises the writers (busy timeout 5 s), and the
+    // CLI's `serve` runs exactly this way beside a running app.
     *running = Some(Receiver::start(&core.data_dir, secret, ServeOptions::new(addr)).await?);
     Ok(())
 }

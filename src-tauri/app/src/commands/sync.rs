@@ -5,7 +5,9 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use leadbridge_core::sync::Selection;
-use leadbridge_core::sync::{self, ExecuteOptions, ManualPush, Plan, PlanOptions, SyncProgress};
+use leadbridge_core::sync::{
+    ExecuteOptions, ManualPush, Plan, PlanOptions, PreviewCache, SyncProgress,
+};
 use leadbridge_core::Error;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tokio_util::sync::CancellationToken;
@@ -32,13 +34,19 @@ fn running() -> MutexGuard<'static, Running> {
     RUNNING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// The last preview's plan: a push confirmed right after it executes it instead of looking
+/// everything up again (the core re-plans when anything it depends on changed).
+static PREVIEWS: PreviewCache = PreviewCache::new();
+
 /// What a push of `selection` will do (with the unfinished deliveries it would resume).
 /// Read-only: looks up, sends nothing.
 #[tauri::command]
 pub async fn sync_preview(state: State<'_, AppState>, selection: Selection) -> Result<Plan, Error> {
     let core = state.core()?;
     let client = core.client()?;
-    sync::plan_push(&client, &core.store, &selection, &PlanOptions::default()).await
+    PREVIEWS
+        .preview(&client, &core.store, &selection, &PlanOptions::default())
+        .await
 }
 
 /// Starts a push of `selection` in the background and returns at once with the number of
@@ -52,7 +60,7 @@ pub async fn sync_push(
 ) -> Result<u32, Error> {
     let core = state.core()?;
     let client = core.client()?;
-    let push = ManualPush::prepare(&core.store, selection)?;
+    let push = ManualPush::prepare_reusing(&client, &core.store, selection, &PREVIEWS)?;
     let selected = push.selected();
     let cancel = CancellationToken::new();
     {

@@ -9,7 +9,13 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use leadbridge_core::mapping::{MappingDocument, MappingStore};
+use leadbridge_core::salesforce::query::{QueryOptions, Record};
+use leadbridge_core::salesforce::token_vault::TokenVault;
+use leadbridge_core::salesforce::SalesforceClient;
+use leadbridge_core::store::Store;
 use leadbridge_demo_org::{DemoOrg, DemoOrgConfig, CLIENT_ID};
+use serde_json::Value;
 
 pub fn leadbridge(data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbridge"));
@@ -95,4 +101,80 @@ pub async fn connect_no_browser(dir: &Path, org: &DemoOrg, extra: &[&str]) -> (O
     .await
     .unwrap();
     (output, page)
+}
+
+/// A demo org served by a runtime of the test's own, a data dir, and `org connect` through
+/// the binary (the helper above plays the browser): what the sync and serve tests start from.
+pub struct Setup {
+    pub rt: tokio::runtime::Runtime,
+    pub org: DemoOrg,
+    pub dir: tempfile::TempDir,
+}
+
+impl Setup {
+    pub fn new() -> Setup {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let org = rt.block_on(demo_org());
+        let dir = tempfile::tempdir().unwrap();
+        let (out, _) = rt.block_on(connect_no_browser(dir.path(), &org, &[]));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        Setup { rt, org, dir }
+    }
+
+    /// The binary on this data dir with `args`, not started.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = leadbridge(self.dir.path());
+        c.args(args);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.rt.block_on(run(self.command(args)))
+    }
+
+    /// Writes events as NDJSON and imports them through the binary.
+    pub fn import(&self, events: &[Value]) {
+        let path = self.dir.path().join("events.ndjson");
+        let lines: String = events.iter().map(|e| format!("{e}\n")).collect();
+        std::fs::write(&path, lines).unwrap();
+        let out = self.run(&["contacts", "import", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(self.dir.path()).unwrap()
+    }
+
+    pub fn save_doc(&self, doc: &MappingDocument) {
+        MappingStore::new(&self.store()).save(doc, None).unwrap();
+    }
+
+    /// A SOQL query through the same profile (keyring) the binary uses.
+    pub fn query(&self, soql: &str) -> Vec<Record> {
+        let store = self.store();
+        let vault = TokenVault::for_data_dir(self.dir.path()).unwrap();
+        let client = SalesforceClient::open(&store, &vault, None).unwrap();
+        self.rt
+            .block_on(client.query_all_pages::<Record>(soql, QueryOptions::default()))
+            .unwrap()
+            .records
+    }
+
+    /// Removes the profile's tokens from the keyring.
+    pub fn cleanup(self) {
+        let vault = TokenVault::for_data_dir(self.dir.path()).unwrap();
+        let _ = self.rt.block_on(vault.delete_all("default"));
+    }
+}
+
+/// The JSON lines a command printed.
+pub fn lines(out: &Output) -> Vec<Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect()
 }

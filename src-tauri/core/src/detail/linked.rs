@@ -25,6 +25,7 @@ use crate::contacts::Contact;
 use crate::mapping::MappingStore;
 use crate::routing::facts::{domain_field, website_variants, LookupKeys};
 use crate::salesforce::composite::{CompositeSubrequest, CompositeSubresponse};
+use crate::salesforce::describe::SObjectDescribe;
 use crate::salesforce::permissions::{self, Access, OrgPermissions};
 use crate::salesforce::query::{QueryPage, Record};
 use crate::salesforce::records::WriteOptions;
@@ -82,6 +83,18 @@ pub(crate) const OPPORTUNITY_FIELDS: &[&str] = &[
     "Owner.Name",
     "LastModifiedDate",
 ];
+/// The amount's currency: a field only multi-currency orgs have (selecting it elsewhere fails).
+const CURRENCY_FIELD: &str = "CurrencyIsoCode";
+
+/// [`OPPORTUNITY_FIELDS`], with the currency where the org's Opportunity has one.
+pub(crate) fn opportunity_fields(describe: Option<&SObjectDescribe>) -> Vec<&'static str> {
+    let mut fields = OPPORTUNITY_FIELDS.to_vec();
+    if describe.is_some_and(|d| d.field(CURRENCY_FIELD).is_some()) {
+        fields.push(CURRENCY_FIELD);
+    }
+    fields
+}
+
 /// The reference `contactOpps` makes to the `contact` query's answer.
 const CONTACT_ACCOUNT_REF: &str = "@{contact.records[0].AccountId}";
 const MAX_OPPORTUNITIES: u32 = 50;
@@ -92,14 +105,25 @@ pub async fn fetch(client: &SalesforceClient, store: &Store, email: &str) -> Res
     let doc = MappingStore::new(store).current()?.document;
     let keys = LookupKeys::of(std::slice::from_ref(&contact), &doc);
     let perms = permissions::read(client).await?;
-    let account_describe = client.describe("Account").await.ok();
-    let domain = account_describe
-        .as_deref()
-        .and_then(domain_field)
-        .map(|f| f.name.clone());
+    // Both describes in one call (none when cached); a failure only loses the domain match
+    // and the currency.
+    let describes = client
+        .describe_many(&["Account", "Opportunity"])
+        .await
+        .unwrap_or_default();
+    let describe = |i: usize| describes.get(i).and_then(Option::as_deref);
+    let domain = describe(0).and_then(domain_field).map(|f| f.name.clone());
+    let opportunity_fields = opportunity_fields(describe(1));
     let calls_before = client.api_calls();
     let base = format!("/services/data/v{}", client.api_version());
-    let plan = Plan::new(&base, &contact, &perms, &keys, domain.as_deref())?;
+    let plan = Plan::new(
+        &base,
+        &contact,
+        &perms,
+        &keys,
+        domain.as_deref(),
+        &opportunity_fields,
+    )?;
     let mut out = LinkedRecords {
         email: contact.email.clone(),
         lead: None,
@@ -134,6 +158,7 @@ impl Plan {
         perms: &OrgPermissions,
         keys: &LookupKeys,
         domain_field: Option<&str>,
+        opportunity_fields: &[&str],
     ) -> Result<Plan> {
         let mut notes = Vec::new();
         let mut queries: Vec<(&str, String)> = Vec::new();
@@ -170,7 +195,7 @@ impl Plan {
             if opportunities {
                 queries.push((
                     "contactOpps",
-                    opportunity_select()
+                    opportunity_select(opportunity_fields)
                         .filter(Condition::eq("AccountId", CONTACT_ACCOUNT_REF))
                         .build()?,
                 ));
@@ -190,7 +215,9 @@ impl Plan {
                     if let Some(condition) = account_condition(keys, domain_field, "Account.") {
                         queries.push((
                             "accountOpps",
-                            opportunity_select().filter(condition).build()?,
+                            opportunity_select(opportunity_fields)
+                                .filter(condition)
+                                .build()?,
                         ));
                     }
                 }
@@ -206,8 +233,8 @@ impl Plan {
     }
 }
 
-fn opportunity_select() -> Select {
-    Select::new("Opportunity", OPPORTUNITY_FIELDS)
+fn opportunity_select(fields: &[&str]) -> Select {
+    Select::new("Opportunity", fields)
         .order_by("CloseDate", Direction::Asc)
         .limit(MAX_OPPORTUNITIES)
 }
@@ -399,6 +426,7 @@ pub(crate) fn read_opportunity(r: &Record) -> LinkedOpportunity {
         name: text(r.get("Name")),
         stage_name: text(r.get("StageName")),
         amount: r.get("Amount").and_then(Value::as_f64),
+        currency_iso_code: text(r.get(CURRENCY_FIELD)),
         close_date: text(r.get("CloseDate")),
         is_closed: r.get("IsClosed").and_then(Value::as_bool).unwrap_or(false),
         is_won: r.get("IsWon").and_then(Value::as_bool).unwrap_or(false),

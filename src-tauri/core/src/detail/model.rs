@@ -84,6 +84,9 @@ pub struct LinkedOpportunity {
     pub name: Option<String>,
     pub stage_name: Option<String>,
     pub amount: Option<f64>,
+    /// The amount's currency (`CurrencyIsoCode`) in a multi-currency org. None in a
+    /// single-currency org: its records carry no currency field (all are in the org's one).
+    pub currency_iso_code: Option<String>,
     /// `YYYY-MM-DD`.
     pub close_date: Option<String>,
     pub is_closed: bool,

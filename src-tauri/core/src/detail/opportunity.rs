@@ -9,7 +9,7 @@ use chrono::{NaiveDate, Utc};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
-use super::linked::{read_opportunity, OPPORTUNITY_FIELDS};
+use super::linked::{opportunity_fields, read_opportunity};
 use super::model::{
     FieldDiff, OpportunityChange, OpportunityForm, OpportunityPreview, OpportunityUpdateResult,
     StageOption,
@@ -38,7 +38,7 @@ pub async fn form(client: &SalesforceClient, opportunity_id: &str) -> Result<Opp
     }
     let describe = client.describe("Opportunity").await?;
     let record = client
-        .get_record("Opportunity", opportunity_id, &plain_fields())
+        .get_record("Opportunity", opportunity_id, &plain_fields(&describe))
         .await?;
     let reason = perms
         .reason("Opportunity", Access::Update)
@@ -63,7 +63,11 @@ pub async fn preview(
     let describe = guard(client, change).await?;
     let body = validate(&describe, change)?;
     let current = client
-        .get_record("Opportunity", &change.opportunity_id, &plain_fields())
+        .get_record(
+            "Opportunity",
+            &change.opportunity_id,
+            &plain_fields(&describe),
+        )
         .await?;
     Ok(diff(&describe, change, &current, body))
 }
@@ -257,10 +261,9 @@ fn read_only_field(describe: &SObjectDescribe) -> Option<FieldDescribe> {
 }
 
 /// The fields to read with `GET sobjects/Opportunity/{id}?fields=` (no relationship paths).
-fn plain_fields() -> Vec<&'static str> {
-    OPPORTUNITY_FIELDS
-        .iter()
-        .copied()
+fn plain_fields(describe: &SObjectDescribe) -> Vec<&'static str> {
+    opportunity_fields(Some(describe))
+        .into_iter()
         .filter(|f| !f.contains('.'))
         .collect()
 }

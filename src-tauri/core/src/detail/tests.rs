@@ -138,3 +138,25 @@ fn refuses_what_describe_refuses_naming_the_field() {
     }
     assert!(validate(&d, &change()).is_err(), "an empty change");
 }
+
+#[test]
+fn opportunities_read_their_currency_only_where_the_org_has_one() {
+    use super::linked::{opportunity_fields, read_opportunity};
+    let single = opportunity();
+    assert!(!opportunity_fields(Some(&single)).contains(&"CurrencyIsoCode"));
+    assert!(!opportunity_fields(None).contains(&"CurrencyIsoCode"));
+    let mut multi = opportunity();
+    multi
+        .fields
+        .push(field("CurrencyIsoCode", "picklist", 0, 0));
+    assert!(opportunity_fields(Some(&multi)).contains(&"CurrencyIsoCode"));
+
+    let record = |v: serde_json::Value| serde_json::from_value(v).unwrap();
+    let eur = read_opportunity(&record(
+        json!({"Id": "006000000000001AAA", "Amount": 12500.5, "CurrencyIsoCode": "EUR"}),
+    ));
+    assert_eq!(eur.amount, Some(12500.5));
+    assert_eq!(eur.currency_iso_code.as_deref(), Some("EUR"));
+    let none = read_opportunity(&record(json!({"Id": "006000000000001AAA", "Amount": 10.0})));
+    assert_eq!(none.currency_iso_code, None);
+}

@@ -55,6 +55,18 @@ fn nothing_stored(store: &Store) {
     assert_eq!(count(store, "webhook_queue"), 0);
 }
 
+/// Receives `body` signed with the receiver's secret, as the chat platform sends it.
+fn receive_signed(store: &Store, body: &[u8]) -> Result<super::Receipt, ReceiveError> {
+    receive(store, SECRET, body, Some(&signature_header(SECRET, body)))
+}
+
+/// The inbox contact with this email, which must be there.
+fn stored_contact(store: &Store, email: &str) -> contacts::Contact {
+    contacts::store::get_by_email(store, email)
+        .unwrap()
+        .expect("the contact is in the inbox")
+}
+
 fn rejected(result: Result<super::Receipt, ReceiveError>) -> super::Rejection {
     match result {
         Err(ReceiveError::Rejected(r)) => r,
@@ -66,31 +78,17 @@ fn rejected(result: Result<super::Receipt, ReceiveError>) -> super::Rejection {
 fn a_signed_event_is_stored_applied_and_queued() {
     let (_d, store) = store();
     let body = lead("ada@example.com", 82, "conv_1");
-    let receipt = receive(
-        &store,
-        SECRET,
-        &body,
-        Some(&signature_header(SECRET, &body)),
-    )
-    .unwrap();
+    let receipt = receive_signed(&store, &body).unwrap();
     assert_eq!(receipt.state, "applied");
     assert!(receipt.queued);
     assert_eq!(count(&store, "webhook_events"), 1);
-    let contact = contacts::store::get_by_email(&store, "ADA@example.com")
-        .unwrap()
-        .unwrap();
+    let contact = stored_contact(&store, "ADA@example.com");
     assert_eq!(contact.qualification_score, Some(82.0));
     assert!(queue_entry(&store.conn(), "ada@example.com")
         .unwrap()
         .is_some());
     // The sender's retry of the same body is acknowledged and stored once.
-    let again = receive(
-        &store,
-        SECRET,
-        &body,
-        Some(&signature_header(SECRET, &body)),
-    )
-    .unwrap();
+    let again = receive_signed(&store, &body).unwrap();
     assert_eq!(
         (again.state.as_str(), again.event_id),
         ("duplicate", receipt.event_id)
@@ -154,12 +152,7 @@ fn malformed_unknown_and_invalid_events_are_refused() {
         ),
     ];
     for (body, status, code, why) in cases {
-        let r = rejected(receive(
-            &store,
-            SECRET,
-            body,
-            Some(&signature_header(SECRET, body)),
-        ));
+        let r = rejected(receive_signed(&store, body));
         assert_eq!((r.status, r.code.as_str()), (status, code), "{}", r.reason);
         assert!(r.reason.contains(why), "{:?} lacks {why:?}", r.reason);
     }
@@ -170,26 +163,12 @@ fn malformed_unknown_and_invalid_events_are_refused() {
 fn an_event_ahead_of_its_lead_is_parked_then_applied() {
     let (_d, store) = store();
     let done = completed("conv_9");
-    let receipt = receive(
-        &store,
-        SECRET,
-        &done,
-        Some(&signature_header(SECRET, &done)),
-    )
-    .unwrap();
+    let receipt = receive_signed(&store, &done).unwrap();
     assert_eq!(receipt.state, "parked");
     assert_eq!(count(&store, "contacts"), 0);
     let body = lead("grace@example.com", 90, "conv_9");
-    receive(
-        &store,
-        SECRET,
-        &body,
-        Some(&signature_header(SECRET, &body)),
-    )
-    .unwrap();
-    let contact = contacts::store::get_by_email(&store, "grace@example.com")
-        .unwrap()
-        .unwrap();
+    receive_signed(&store, &body).unwrap();
+    let contact = stored_contact(&store, "grace@example.com");
     assert_eq!(
         contact.conversation_status,
         contacts::ConversationStatus::Closed
@@ -209,16 +188,8 @@ fn an_event_ahead_of_its_lead_is_parked_then_applied() {
 fn criteria_and_delay_say_why_and_when() {
     let (_d, store) = store();
     let body = lead("ada@example.com", 65, "conv_1");
-    receive(
-        &store,
-        SECRET,
-        &body,
-        Some(&signature_header(SECRET, &body)),
-    )
-    .unwrap();
-    let contact = contacts::store::get_by_email(&store, "ada@example.com")
-        .unwrap()
-        .unwrap();
+    receive_signed(&store, &body).unwrap();
+    let contact = stored_contact(&store, "ada@example.com");
     let queued_at = Utc.with_ymd_and_hms(2026, 4, 5, 14, 35, 0).unwrap();
     let queue = QueueEntry {
         queued_at,
@@ -251,16 +222,8 @@ fn criteria_and_delay_say_why_and_when() {
     );
 
     let done = completed("conv_1");
-    receive(
-        &store,
-        SECRET,
-        &done,
-        Some(&signature_header(SECRET, &done)),
-    )
-    .unwrap();
-    let closed = contacts::store::get_by_email(&store, "ada@example.com")
-        .unwrap()
-        .unwrap();
+    receive_signed(&store, &done).unwrap();
+    let closed = stored_contact(&store, "ada@example.com");
     // Closed at 14:40 (the event's timestamp); a 30-minute delay runs to 15:10.
     criteria.sync_delay_minutes = 30;
     let s = reason(&criteria, &closed, Some(&queue));

@@ -7,13 +7,18 @@
 //! call: calls in flight finish and are logged, unsent deliveries stay pending, and the next
 //! push resumes them, so nothing is lost and nothing is sent twice. Cancelled while planning
 //! (read-only), the push stops at once: nothing was logged or sent.
+//!
+//! Prepared with [`ManualPush::prepare_reusing`], a push right after its preview executes the
+//! preview's plan instead of looking everything up again (see [`super::reuse`]).
 
 use super::bulk::BulkMode;
 use super::executor::{execute, ExecuteOptions};
 use super::lock::SyncLock;
+use super::model::Plan;
 use super::outcome::{ResultStatus, SyncProgress, SyncReport, SyncStage, SyncSummary};
 use super::push::{plan_push, select, PlanOptions, Selection};
 use super::retry;
+use super::reuse::PreviewCache;
 use crate::salesforce::SalesforceClient;
 use crate::store::Store;
 use crate::{ErrorCode, Result};
@@ -24,6 +29,8 @@ pub struct ManualPush {
     lock: SyncLock,
     selection: Selection,
     selected: u32,
+    /// The preview's plan, still good: executed without planning again.
+    planned: Option<Plan>,
 }
 
 impl ManualPush {
@@ -36,7 +43,26 @@ impl ManualPush {
             lock,
             selection,
             selected,
+            planned: None,
         })
+    }
+
+    /// As [`ManualPush::prepare`], and takes the plan `previews` kept when it is still good
+    /// for `selection` (checked under the lock), so the push spends no look-ups of its own.
+    pub fn prepare_reusing(
+        client: &SalesforceClient,
+        store: &Store,
+        selection: Selection,
+        previews: &PreviewCache,
+    ) -> Result<ManualPush> {
+        let mut push = ManualPush::prepare(store, selection)?;
+        push.planned = previews.take(client, store, &push.selection)?;
+        Ok(push)
+    }
+
+    /// True when the push executes its preview's plan rather than planning again.
+    pub fn reuses_preview(&self) -> bool {
+        self.planned.is_some()
     }
 
     /// How many contacts the selection holds (unfinished deliveries of earlier pushes join
@@ -67,10 +93,13 @@ impl ManualPush {
             bulk: BulkMode::Auto,
         };
         // Planning is read-only, so a cancel drops it where it is.
-        let planned = tokio::select! {
-            biased;
-            _ = options.cancel.cancelled() => Err(retry::cancelled()),
-            plan = plan_push(client, store, &self.selection, &plan_options) => plan,
+        let planned = match self.planned {
+            Some(plan) => Ok(plan),
+            None => tokio::select! {
+                biased;
+                _ = options.cancel.cancelled() => Err(retry::cancelled()),
+                plan = plan_push(client, store, &self.selection, &plan_options) => plan,
+            },
         };
         let outcome = match planned {
             Ok(plan) if !options.cancel.is_cancelled() => {

@@ -22,6 +22,7 @@ pub mod planner;
 pub mod push;
 pub mod resume;
 pub mod retry;
+pub mod reuse;
 pub mod route;
 pub mod snapshot;
 
@@ -40,4 +41,5 @@ pub use outcome::{
 pub use planner::{plan, PlanInput};
 pub use push::{plan_push, plan_retry, push, retry, select, PlanOptions, RetryTarget, Selection};
 pub use retry::RetryPolicy;
+pub use reuse::{PreviewCache, PREVIEW_MAX_AGE};
 pub use snapshot::{Carry, MatchedAccount, OwnerChoice, Routed, Snapshot};

@@ -6,49 +6,27 @@ import type { LinkedRecords } from "../../bindings/LinkedRecords";
 import type { OpportunityChange } from "../../bindings/OpportunityChange";
 import type { OpportunityForm } from "../../bindings/OpportunityForm";
 import type { OrgPermissions } from "../../bindings/OrgPermissions";
+import { contact } from "../contacts/testIpc";
 import { ContactPage } from "./ContactPage";
 
 const EMAIL = "o'brien@harborlight.example";
 const OPP = "006000000000001AAA";
 
-const CONTACT: Contact = {
-  id: 1,
+const CONTACT: Contact = contact(1, {
   email: EMAIL,
   emailKey: EMAIL,
   firstName: "Siobhan",
   lastName: "O'Brien",
-  phone: null,
   company: "Harborlight Analytics",
-  website: null,
   domain: "harborlight.example",
-  country: null,
   qualificationScore: 85,
-  intent: "pricing",
-  source: "website_widget",
   conversationUrl: "https://app.hoverbot.ai/conversations/c-1",
-  workspaceId: null,
   conversationId: "c-1",
   metadata: { budget: "50k" },
   agents: { meetingScheduledWith: "sally@ours.example", lastRouted: null, closedBy: null },
   conversationStatus: "closed",
-  closedAt: null,
-  receivedAt: "2026-04-05T14:30:00.000Z",
-  updatedAt: "2026-04-05T14:30:00.000Z",
   qualifiedAt: null,
-  conversations: [],
-  events: [],
-  salesforceLeadId: null,
-  salesforceContactId: null,
-  salesforceAccountId: null,
-  salesforceOpportunityId: null,
-  salesforceOpportunityStage: null,
-  salesforceOpportunityAmount: null,
-  salesforceOpportunityCloseDate: null,
-  salesforceOpportunityModifiedAt: null,
-  lastDeliveryStatus: null,
-  lastDeliveryId: null,
-  lastDeliveredAt: null,
-};
+});
 
 const DETAIL: ContactDetail = {
   contact: CONTACT,
@@ -115,6 +93,7 @@ function linked(stage: string): LinkedRecords {
         name: "Harborlight Analytics - Expansion 1",
         stageName: stage,
         amount: 12000,
+        currencyIsoCode: "EUR",
         closeDate: "2026-09-30",
         isClosed: false,
         isWon: false,
@@ -209,7 +188,7 @@ describe("ContactPage", () => {
     org(true);
     render(<ContactPage email={EMAIL} />);
     expect((await screen.findByTestId("contact-page-title")).textContent).toContain("Siobhan O'Brien");
-    expect(screen.getByTestId("contact-conversation-link").getAttribute("href")).toBe(
+    expect(screen.getByTestId("conversation-link").getAttribute("href")).toBe(
       "https://app.hoverbot.ai/conversations/c-1",
     );
     expect(screen.getByText("sally@ours.example")).toBeTruthy();
@@ -222,6 +201,10 @@ describe("ContactPage", () => {
     expect(
       within(screen.getByTestId(`opportunity-${OPP}`)).getByTestId("opportunity-stage").textContent,
     ).toContain("Prospecting");
+    // The amount in the record's currency, not a bare number.
+    expect(
+      within(screen.getByTestId(`opportunity-${OPP}`)).getByTestId("opportunity-amount").textContent,
+    ).toMatch(/€/);
     // Why it has not been delivered yet, and when it will go.
     expect((await screen.findByTestId("pending-reason")).textContent).toBe("Waiting for delay");
     expect(screen.getByTestId("pending-message").textContent).toContain("15 minutes after");

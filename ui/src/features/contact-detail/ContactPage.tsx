@@ -1,5 +1,4 @@
 import "./contact-detail.css";
-import { type MouseEvent, useState } from "react";
 import { api } from "../../api";
 import type { ContactDetail } from "../../bindings/ContactDetail";
 import type { Delivery } from "../../bindings/Delivery";
@@ -7,10 +6,8 @@ import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useKeepLast, useLoad } from "../../hooks";
 import { screenHref } from "../../route";
-import { AutomatedDeliveryNote } from "../contacts/AutomatedDeliveryNote";
-import { Facts, jsonText, Section } from "../contacts/ContactDrawer";
-import { ConversationBadge, displayName } from "../contacts/cells";
-import { Score } from "../contacts/stars";
+import { ContactFacts, useOpenConversation } from "../contacts/ContactFacts";
+import { displayName } from "../contacts/cells";
 import { LinkedPanel } from "./LinkedPanel";
 
 /** One contact: what the chat captured, its deliveries, and its Salesforce records. */
@@ -45,80 +42,13 @@ export function ContactPage({ email }: { email: string }) {
   );
 }
 
+/** What the chat captured: the same facts as the inbox's drawer. */
 function Captured({ detail }: { detail: ContactDetail }) {
-  const c = detail.contact;
-  const [openError, setOpenError] = useState<unknown>(null);
-  const open = (url: string) => (e: MouseEvent) => {
-    // A link followed inside the webview would replace the app: the core opens the browser.
-    e.preventDefault();
-    setOpenError(null);
-    api.contactsOpenConversation(c.email, url).catch(setOpenError);
-  };
-  const metadata = Object.entries(c.metadata);
+  const { openError, openUrl } = useOpenConversation(detail.contact.email);
   return (
     <div className="card stack">
       {openError !== null && <ErrorBanner error={openError} />}
-      <Section title="Conversation">
-        <Facts
-          rows={[
-            [
-              "Conversation",
-              c.conversationUrl ? (
-                <a
-                  key="u"
-                  href={c.conversationUrl}
-                  onClick={open(c.conversationUrl)}
-                  className="mono"
-                  data-testid="contact-conversation-link"
-                >
-                  {c.conversationUrl}
-                </a>
-              ) : null,
-            ],
-            ["Status", <ConversationBadge key="s" status={c.conversationStatus} />],
-            ["Score", <Score key="sc" score={c.qualificationScore} />],
-            ["Intent", c.intent],
-            ["Source", c.source],
-            ["Qualified", c.qualifiedAt && formatDateTime(c.qualifiedAt)],
-            ["Closed", c.closedAt && formatDateTime(c.closedAt)],
-            ["Received", formatDateTime(c.receivedAt)],
-          ]}
-        />
-      </Section>
-      <Section title="Fields">
-        <Facts
-          rows={[
-            ["First name", c.firstName],
-            ["Last name", c.lastName],
-            ["Phone", c.phone],
-            ["Company", c.company],
-            ["Website", c.website],
-            ["Domain", c.domain],
-            ["Country", c.country],
-          ]}
-        />
-      </Section>
-      <Section title="Metadata">
-        {metadata.length === 0 ? (
-          <p className="muted">The chat platform sent no extra qualification data.</p>
-        ) : (
-          <Facts rows={metadata.map(([k, v]) => [k, jsonText(v)])} mono />
-        )}
-      </Section>
-      <Section title="Agents">
-        <Facts
-          rows={[
-            ["Meeting scheduled with", c.agents.meetingScheduledWith],
-            ["Last routed to", c.agents.lastRouted],
-            ["Closed by", c.agents.closedBy],
-          ]}
-          emptyText="No chat agents recorded."
-        />
-      </Section>
-      <Section title="Automated delivery">
-        {/* Why it has not gone to Salesforce yet, and when it will (or that it has). */}
-        <AutomatedDeliveryNote contact={c} />
-      </Section>
+      <ContactFacts contact={detail.contact} openUrl={openUrl} />
     </div>
   );
 }

@@ -3,14 +3,10 @@ import { api } from "../../api";
 import type { LinkedOpportunity } from "../../bindings/LinkedOpportunity";
 import type { LinkedRecords } from "../../bindings/LinkedRecords";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatDateTime } from "../../format";
+import { formatAmount, formatDateTime } from "../../format";
 import { useKeepLast, useLoad } from "../../hooks";
-import { Facts } from "../contacts/ContactDrawer";
+import { Facts } from "../contacts/ContactFacts";
 import { OpportunityEditor } from "./OpportunityEditor";
-
-export function money(amount: number | null): string | null {
-  return amount === null ? null : amount.toLocaleString(undefined, { maximumFractionDigits: 2 });
-}
 
 /** The Salesforce records the contact is linked to, fetched in one call; Refresh fetches again. */
 export function LinkedPanel({ email, onChanged }: { email: string; onChanged: () => void }) {
@@ -216,7 +212,14 @@ function OpportunityRow({
         <div className="hint">
           <span data-testid="opportunity-stage">{o.stageName ?? "no stage"}</span>
           {" · "}
-          <span data-testid="opportunity-amount">{money(o.amount) ?? "no amount"}</span>
+          <span
+            data-testid="opportunity-amount"
+            title={
+              o.currencyIsoCode ? undefined : "In the org's currency (its records carry no currency code)"
+            }
+          >
+            {o.amount === null ? "no amount" : formatAmount(o.amount, o.currencyIsoCode)}
+          </span>
           {" · closes "}
           <span data-testid="opportunity-close">{o.closeDate ?? "—"}</span>
           {o.ownerName && <> · {o.ownerName}</>}

@@ -1,14 +1,12 @@
-import { type MouseEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { api } from "../../api";
 import type { Contact } from "../../bindings/Contact";
-import type { JsonValue } from "../../bindings/serde_json/JsonValue";
 import { ErrorBanner } from "../../components/ErrorBanner";
-import { formatDateTime } from "../../format";
+import { formatAmount, formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
 import { screenHref } from "../../route";
-import { AutomatedDeliveryNote } from "./AutomatedDeliveryNote";
+import { ContactFacts, ConversationLink, Facts, Section, useOpenConversation } from "./ContactFacts";
 import { ConversationBadge, DeliveryBadge, displayName } from "./cells";
-import { Score } from "./stars";
 
 /** Everything known about one contact, loaded fresh from the inbox. */
 export function ContactDrawer({ email, onClose }: { email: string; onClose: () => void }) {
@@ -63,98 +61,36 @@ export function ContactDrawer({ email, onClose }: { email: string; onClose: () =
 }
 
 function ContactDetail({ contact: c }: { contact: Contact }) {
-  const [openError, setOpenError] = useState<unknown>(null);
-  const open = (url: string) => (e: MouseEvent) => {
-    // A link followed inside the webview would replace the app: the core opens the browser.
-    e.preventDefault();
-    setOpenError(null);
-    api.contactsOpenConversation(c.email, url).catch(setOpenError);
-  };
-  const link = (url: string | null) =>
-    url ? (
-      <a href={url} onClick={open(url)} className="mono" data-testid="conversation-link">
-        {url}
-      </a>
-    ) : null;
-  const metadata = Object.entries(c.metadata);
-
+  const { openError, openUrl } = useOpenConversation(c.email);
   return (
     <div className="stack">
       {openError !== null && <ErrorBanner error={openError} />}
-      <Section title="Qualification">
-        <Facts
-          rows={[
-            ["Score", <Score key="s" score={c.qualificationScore} />],
-            ["Intent", c.intent],
-            ["Source", c.source],
-            ["Conversation", <ConversationBadge key="c" status={c.conversationStatus} />],
-            ["Conversation URL", link(c.conversationUrl)],
-            ["Closed", c.closedAt && formatDateTime(c.closedAt)],
-            ["Qualified", c.qualifiedAt && formatDateTime(c.qualifiedAt)],
-            ["Received", formatDateTime(c.receivedAt)],
-            ["Updated", formatDateTime(c.updatedAt)],
-          ]}
-        />
-      </Section>
-
-      <Section title="Contact">
-        <Facts
-          rows={[
-            ["Email", c.email],
-            ["First name", c.firstName],
-            ["Last name", c.lastName],
-            ["Phone", c.phone],
-            ["Company", c.company],
-            ["Website", c.website],
-            ["Domain", c.domain],
-            ["Country", c.country],
-          ]}
-        />
-      </Section>
-
-      <Section title="Metadata">
-        {metadata.length === 0 ? (
-          <p className="muted">The chat platform sent no extra qualification data.</p>
-        ) : (
-          <Facts rows={metadata.map(([k, v]) => [k, jsonText(v)])} mono />
-        )}
-      </Section>
-
-      <Section title="Agents">
-        <Facts
-          rows={[
-            ["Meeting scheduled with", c.agents.meetingScheduledWith],
-            ["Last routed to", c.agents.lastRouted],
-            ["Closed by", c.agents.closedBy],
-          ]}
-          emptyText="No chat agents recorded."
-        />
-      </Section>
-
-      <Section title="Salesforce">
-        <Facts
-          rows={[
-            ["Delivery", <DeliveryBadge key="d" contact={c} />],
-            ["Last delivered", c.lastDeliveredAt && formatDateTime(c.lastDeliveredAt)],
-            ["Delivery ID", c.lastDeliveryId === null ? null : String(c.lastDeliveryId)],
-            ["Lead", c.salesforceLeadId],
-            ["Contact", c.salesforceContactId],
-            ["Account", c.salesforceAccountId],
-            ["Opportunity", c.salesforceOpportunityId],
-            ["Stage", c.salesforceOpportunityStage],
-            [
-              "Amount",
-              c.salesforceOpportunityAmount === null ? null : c.salesforceOpportunityAmount.toLocaleString(),
-            ],
-            ["Close date", c.salesforceOpportunityCloseDate],
-          ]}
-          mono
-        />
-      </Section>
-
-      <Section title="Automated delivery">
-        <AutomatedDeliveryNote contact={c} />
-      </Section>
+      <ContactFacts contact={c} openUrl={openUrl}>
+        <Section title="Salesforce">
+          <Facts
+            rows={[
+              ["Delivery", <DeliveryBadge key="d" contact={c} />],
+              ["Last delivered", c.lastDeliveredAt && formatDateTime(c.lastDeliveredAt)],
+              ["Delivery ID", c.lastDeliveryId === null ? null : String(c.lastDeliveryId)],
+              ["Lead", c.salesforceLeadId],
+              ["Contact", c.salesforceContactId],
+              ["Account", c.salesforceAccountId],
+              ["Opportunity", c.salesforceOpportunityId],
+              ["Stage", c.salesforceOpportunityStage],
+              [
+                "Amount",
+                // What the last delivery recorded carries no currency: the contact page shows the
+                // Opportunity in its record's currency.
+                c.salesforceOpportunityAmount === null
+                  ? null
+                  : formatAmount(c.salesforceOpportunityAmount, null),
+              ],
+              ["Close date", c.salesforceOpportunityCloseDate],
+            ]}
+            mono
+          />
+        </Section>
+      </ContactFacts>
 
       <Section title={`Conversations (${c.conversations.length})`}>
         {c.conversations.length === 0 ? (
@@ -167,7 +103,11 @@ function ContactDetail({ contact: c }: { contact: Contact }) {
                   <strong className="mono">{conv.conversationId ?? "Conversation"}</strong>
                   <ConversationBadge status={conv.status} />
                 </div>
-                {conv.conversationUrl && <div>{link(conv.conversationUrl)}</div>}
+                {conv.conversationUrl && (
+                  <div>
+                    <ConversationLink url={conv.conversationUrl} open={openUrl} />
+                  </div>
+                )}
                 <div className="hint">
                   First seen {formatDateTime(conv.firstSeenAt)}
                   {conv.qualifiedAt && <> · qualified {formatDateTime(conv.qualifiedAt)}</>}
@@ -205,41 +145,4 @@ function ContactDetail({ contact: c }: { contact: Contact }) {
       </Section>
     </div>
   );
-}
-
-export function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="drawer-section">
-      <h3>{title}</h3>
-      {children}
-    </section>
-  );
-}
-
-/** Label/value rows; empty values are left out (or `emptyText` when all are). */
-export function Facts({
-  rows,
-  mono,
-  emptyText,
-}: {
-  rows: [string, ReactNode][];
-  mono?: boolean;
-  emptyText?: string;
-}) {
-  const shown = rows.filter(([, v]) => v !== null && v !== undefined && v !== "");
-  if (shown.length === 0) return <p className="muted">{emptyText ?? "Nothing recorded."}</p>;
-  return (
-    <dl className="facts drawer-facts">
-      {shown.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd className={mono ? "mono" : undefined}>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-export function jsonText(v: JsonValue): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
 }

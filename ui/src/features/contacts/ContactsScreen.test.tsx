@@ -1,54 +1,11 @@
-import { mockIPC } from "@tauri-apps/api/mocks";
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import type { Contact } from "../../bindings/Contact";
 import type { ContactQuery } from "../../bindings/ContactQuery";
 import type { ImportReport } from "../../bindings/ImportReport";
 import { ContactsScreen } from "./ContactsScreen";
 import { MAX_UI_IMPORT_BYTES } from "./ImportButton";
+import { contact, giveInboxHeight, mockInbox } from "./testIpc";
 import { PAGE_SIZE } from "./useContactWindow";
-
-function contact(i: number, overrides: Partial<Contact> = {}): Contact {
-  const email = `person${i}@example.com`;
-  return {
-    id: i,
-    email,
-    emailKey: email,
-    firstName: "Person",
-    lastName: String(i),
-    phone: null,
-    company: `Company ${i}`,
-    website: null,
-    domain: null,
-    country: null,
-    qualificationScore: 50,
-    intent: "pricing",
-    source: "website_widget",
-    conversationUrl: null,
-    workspaceId: null,
-    conversationId: null,
-    metadata: {},
-    agents: { meetingScheduledWith: null, lastRouted: null, closedBy: null },
-    conversationStatus: "open",
-    closedAt: null,
-    receivedAt: "2026-04-05T14:30:00.000Z",
-    updatedAt: "2026-04-05T14:30:00.000Z",
-    qualifiedAt: "2026-04-05T14:30:00.000Z",
-    conversations: [],
-    events: [],
-    salesforceLeadId: null,
-    salesforceContactId: null,
-    salesforceAccountId: null,
-    salesforceOpportunityId: null,
-    salesforceOpportunityStage: null,
-    salesforceOpportunityAmount: null,
-    salesforceOpportunityCloseDate: null,
-    salesforceOpportunityModifiedAt: null,
-    lastDeliveryStatus: null,
-    lastDeliveryId: null,
-    lastDeliveredAt: null,
-    ...overrides,
-  };
-}
 
 const REPORT: ImportReport = {
   format: "ndjson",
@@ -67,59 +24,11 @@ const REPORT: ImportReport = {
   warnings: [],
 };
 
-type Call = { cmd: string; payload: unknown };
-
-/** The push's commands when a test is not about them: connected, no push running. */
-const PUSH_DEFAULTS: Record<string, (payload: unknown) => unknown> = {
-  org_status: () => ({
-    connected: true,
-    profile: "demo",
-    loginUrl: null,
-    instanceUrl: null,
-    username: null,
-    orgId: null,
-    apiVersion: null,
-  }),
-  sync_status: () => null,
-};
-
-/** An inbox of `all` contacts behind contacts_list, honouring limit and offset like the core. */
-function inbox(all: Contact[], extra: Record<string, (payload: unknown) => unknown> = {}) {
-  const calls: Call[] = [];
-  mockIPC((cmd, payload) => {
-    calls.push({ cmd, payload });
-    if (cmd === "contacts_list") {
-      const q = (payload as { query: ContactQuery }).query;
-      const offset = q.offset ?? 0;
-      const rows = q.limit === undefined ? all.slice(offset) : all.slice(offset, offset + q.limit);
-      return { contacts: rows, total: all.length };
-    }
-    const h = extra[cmd] ?? PUSH_DEFAULTS[cmd];
-    if (!h) throw new Error(`unexpected command ${cmd}`);
-    return h(payload);
-  });
-  const queries = () =>
-    calls.filter((c) => c.cmd === "contacts_list").map((c) => (c.payload as { query: ContactQuery }).query);
-  return { calls, queries };
-}
-
-// jsdom does no layout: give the inbox's scroll container a height so rows get rendered.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains("inbox-scroll") ? 440 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
-});
+giveInboxHeight();
 
 describe("Contacts screen", () => {
   it("says what to do next when the inbox is empty", async () => {
-    inbox([]);
+    mockInbox([]);
     render(<ContactsScreen />);
     const empty = await screen.findByTestId("contacts-empty");
     expect(empty.textContent).toContain("No contacts yet");
@@ -129,7 +38,7 @@ describe("Contacts screen", () => {
   });
 
   it("lists contacts with stars for the default score bands and their delivery status", async () => {
-    inbox([
+    mockInbox([
       contact(1, { qualificationScore: 87, email: "alex@company.com", emailKey: "alex@company.com" }),
       contact(2, { qualificationScore: 45, lastDeliveryStatus: "failed" }),
       contact(3, {
@@ -156,7 +65,7 @@ describe("Contacts screen", () => {
 
   it("fetches windows of rows with limit and offset as the table scrolls", async () => {
     const all = Array.from({ length: 250 }, (_, i) => contact(i));
-    const { queries } = inbox(all);
+    const { queries } = mockInbox(all);
     render(<ContactsScreen />);
     await screen.findAllByTestId("inbox-row");
     expect(queries()).toEqual([{ sort: "receivedDesc", limit: PAGE_SIZE, offset: 0 }]);
@@ -176,7 +85,7 @@ describe("Contacts screen", () => {
   });
 
   it("searches after a pause and combines the filters", async () => {
-    const { queries } = inbox([contact(1)]);
+    const { queries } = mockInbox([contact(1)]);
     render(<ContactsScreen />);
     await screen.findAllByTestId("inbox-row");
     fireEvent.change(screen.getByTestId("contacts-search"), { target: { value: "glob" } });
@@ -202,12 +111,11 @@ describe("Contacts screen", () => {
   });
 
   it("says when filters match nothing and clears them", async () => {
-    const calls: ContactQuery[] = [];
-    mockIPC((cmd, payload) => {
-      if (cmd !== "contacts_list") throw new Error(cmd);
-      const q = (payload as { query: ContactQuery }).query;
-      calls.push(q);
-      return q.status === "closed" ? { contacts: [], total: 0 } : { contacts: [contact(1)], total: 1 };
+    const { queries } = mockInbox([], {
+      contacts_list: (payload) => {
+        const q = (payload as { query: ContactQuery }).query;
+        return q.status === "closed" ? { contacts: [], total: 0 } : { contacts: [contact(1)], total: 1 };
+      },
     });
     render(<ContactsScreen />);
     await screen.findAllByTestId("inbox-row");
@@ -215,11 +123,11 @@ describe("Contacts screen", () => {
     const none = await screen.findByTestId("contacts-no-match");
     fireEvent.click(within(none).getByRole("button", { name: "Clear filters" }));
     await screen.findAllByTestId("inbox-row");
-    expect(calls.at(-1)?.status).toBeUndefined();
+    expect(queries().at(-1)?.status).toBeUndefined();
   });
 
   it("selects rows, then every contact matching the filter", async () => {
-    inbox(Array.from({ length: 150 }, (_, i) => contact(i)));
+    mockInbox(Array.from({ length: 150 }, (_, i) => contact(i)));
     render(<ContactsScreen />);
     const rows = await screen.findAllByTestId("inbox-row");
     fireEvent.click(within(rows[0] as HTMLElement).getByRole("checkbox"));
@@ -241,7 +149,7 @@ describe("Contacts screen", () => {
   });
 
   it("leaves push disabled and says why until rows are selected", async () => {
-    inbox([contact(1)]);
+    mockInbox([contact(1)]);
     render(<ContactsScreen />);
     await screen.findAllByTestId("inbox-row");
     for (const id of ["push-preview", "push-start"]) {
@@ -255,16 +163,13 @@ describe("Contacts screen", () => {
 
   it("imports the chosen file's bytes and shows the report with each rejected row", async () => {
     let imported: Contact[] = [];
-    const calls: Call[] = [];
     // An inbox that fills up on import.
-    mockIPC((cmd, payload) => {
-      calls.push({ cmd, payload });
-      if (cmd === "contacts_list") return { contacts: imported, total: imported.length };
-      if (cmd === "contacts_import") {
+    const { calls } = mockInbox([], {
+      contacts_list: () => ({ contacts: imported, total: imported.length }),
+      contacts_import: () => {
         imported = [contact(1), contact(2)];
         return REPORT;
-      }
-      throw new Error(cmd);
+      },
     });
     render(<ContactsScreen />);
     await screen.findByTestId("contacts-empty");
@@ -293,7 +198,7 @@ describe("Contacts screen", () => {
   });
 
   it("refuses a file too large for the window before reading it", async () => {
-    const calls = inbox([]).calls;
+    const calls = mockInbox([]).calls;
     render(<ContactsScreen />);
     await screen.findByTestId("contacts-empty");
     const file = new File(["x"], "huge.csv");
@@ -307,11 +212,10 @@ describe("Contacts screen", () => {
   });
 
   it("shows a file-level import error with its code", async () => {
-    const calls: Call[] = [];
-    mockIPC((cmd, payload) => {
-      calls.push({ cmd, payload });
-      if (cmd === "contacts_list") return { contacts: [], total: 0 };
-      throw { code: "INVALID_INPUT", message: "the file is empty: nothing to import" };
+    mockInbox([], {
+      contacts_import: () => {
+        throw { code: "INVALID_INPUT", message: "the file is empty: nothing to import" };
+      },
     });
     render(<ContactsScreen />);
     await screen.findByTestId("contacts-empty");
@@ -360,7 +264,7 @@ describe("Contacts screen", () => {
         },
       ],
     });
-    const { calls } = inbox([full], {
+    const { calls } = mockInbox([full], {
       contacts_get: () => full,
       contacts_open_conversation: () => null,
     });

@@ -1,59 +1,15 @@
 import { emit } from "@tauri-apps/api/event";
-import { mockIPC } from "@tauri-apps/api/mocks";
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SYNC_PROGRESS_EVENT } from "../../api";
-import type { Contact } from "../../bindings/Contact";
-import type { ContactQuery } from "../../bindings/ContactQuery";
 import type { Plan } from "../../bindings/Plan";
 import type { PlanItem } from "../../bindings/PlanItem";
 import type { SyncProgress } from "../../bindings/SyncProgress";
 import { ContactsScreen } from "./ContactsScreen";
 import { planSentence, toPushSelection } from "./push";
 import { ALL, NONE, toggle } from "./selection";
+import { contact, giveInboxHeight, type Handler, mockInbox, orgStatus } from "./testIpc";
 import { NO_FILTERS } from "./useContactWindow";
-
-function contact(i: number): Contact {
-  const email = `person${i}@example.com`;
-  return {
-    id: i,
-    email,
-    emailKey: email,
-    firstName: "Person",
-    lastName: String(i),
-    phone: null,
-    company: `Company ${i}`,
-    website: null,
-    domain: null,
-    country: null,
-    qualificationScore: 50,
-    intent: "pricing",
-    source: "website_widget",
-    conversationUrl: null,
-    workspaceId: null,
-    conversationId: null,
-    metadata: {},
-    agents: { meetingScheduledWith: null, lastRouted: null, closedBy: null },
-    conversationStatus: "open",
-    closedAt: null,
-    receivedAt: "2026-04-05T14:30:00.000Z",
-    updatedAt: "2026-04-05T14:30:00.000Z",
-    qualifiedAt: "2026-04-05T14:30:00.000Z",
-    conversations: [],
-    events: [],
-    salesforceLeadId: null,
-    salesforceContactId: null,
-    salesforceAccountId: null,
-    salesforceOpportunityId: null,
-    salesforceOpportunityStage: null,
-    salesforceOpportunityAmount: null,
-    salesforceOpportunityCloseDate: null,
-    salesforceOpportunityModifiedAt: null,
-    lastDeliveryStatus: null,
-    lastDeliveryId: null,
-    lastDeliveredAt: null,
-  };
-}
 
 function item(email: string, overrides: Partial<PlanItem> = {}): PlanItem {
   return {
@@ -146,49 +102,18 @@ function progress(p: Partial<SyncProgress>): SyncProgress {
   };
 }
 
-type Call = { cmd: string; payload: unknown };
-
 /** An inbox of `n` contacts with the push commands behind it. */
-function app(n: number, opts: { connected?: boolean; push?: (payload: unknown) => unknown } = {}) {
+function app(n: number, opts: { connected?: boolean; push?: Handler } = {}) {
   const all = Array.from({ length: n }, (_, i) => contact(i + 1));
-  const calls: Call[] = [];
-  mockIPC(
-    (cmd, payload) => {
-      calls.push({ cmd, payload });
-      if (cmd === "contacts_list") {
-        const q = (payload as { query: ContactQuery }).query;
-        const offset = q.offset ?? 0;
-        return { contacts: all.slice(offset, offset + (q.limit ?? all.length)), total: all.length };
-      }
-      if (cmd === "org_status")
-        return {
-          connected: opts.connected ?? true,
-          profile: "demo",
-          loginUrl: null,
-          instanceUrl: null,
-          username: null,
-          orgId: null,
-          apiVersion: null,
-        };
-      if (cmd === "sync_status") return null;
-      if (cmd === "sync_preview") return PLAN;
-      if (cmd === "sync_push") return opts.push ? opts.push(payload) : n;
-      if (cmd === "sync_cancel") return true;
-      throw new Error(`unexpected command ${cmd}`);
-    },
-    { shouldMockEvents: true },
-  );
-  return calls;
+  return mockInbox(all, {
+    org_status: () => orgStatus(opts.connected ?? true),
+    sync_preview: () => PLAN,
+    sync_push: (payload) => (opts.push ? opts.push(payload) : n),
+    sync_cancel: () => true,
+  }).calls;
 }
 
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains("inbox-scroll") ? 440 : 0;
-    },
-  });
-});
+giveInboxHeight();
 
 async function selectAll() {
   await screen.findAllByTestId("inbox-row");
@@ -333,7 +258,10 @@ describe("manual push on the Contacts screen", () => {
     expect(screen.getByTestId("push-failed").textContent).toBe("1 failed");
     expect(screen.getByTestId("push-pending").textContent).toBe("2 left pending");
     expect(within(result).getByTestId("push-failures").textContent).toContain("STRING_TOO_LONG");
-    expect(screen.getByTestId("push-open-deliveries").getAttribute("href")).toBe("#/deliveries");
+    // To this push's failures: the log filtered to failed deliveries of batch 4.
+    expect(screen.getByTestId("push-open-deliveries").getAttribute("href")).toBe(
+      "#/deliveries?status=failed&batch=4",
+    );
     // The inbox reloads to show the new delivery facts.
     await waitFor(() => expect(calls.filter((c) => c.cmd === "contacts_list").length).toBeGreaterThan(1));
     fireEvent.click(screen.getByTestId("push-dismiss"));

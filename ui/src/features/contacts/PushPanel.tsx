@@ -1,3 +1,4 @@
+import { screenHref } from "../../route";
 import "./push.css";
 import { ApiError } from "../../api";
 import type { SyncProgress } from "../../bindings/SyncProgress";
@@ -134,7 +135,15 @@ function SummaryCounts({ summary: s }: { summary: SyncSummary }) {
               …and {plural(s.failed - s.failures.length, "more failure", "more failures")}.
             </p>
           )}
-          <a href="#/deliveries" className="push-deliveries-link" data-testid="push-open-deliveries">
+          <a
+            // This push's failures: the log filtered to failed deliveries of its batch.
+            href={screenHref(
+              "deliveries",
+              s.batchId === null ? { status: "failed" } : { status: "failed", batch: s.batchId },
+            )}
+            className="push-deliveries-link"
+            data-testid="push-open-deliveries"
+          >
             Inspect and retry the {plural(s.failed, "failure", "failures")} in Deliveries →
           </a>
         </div>

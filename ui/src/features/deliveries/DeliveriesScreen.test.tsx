@@ -7,8 +7,9 @@ import type { DeliveryDetail } from "../../bindings/DeliveryDetail";
 import type { DeliveryQuery } from "../../bindings/DeliveryQuery";
 import type { StatsPoint } from "../../bindings/StatsPoint";
 import type { SyncReport } from "../../bindings/SyncReport";
+import { giveScrollHeight } from "../../testLayout";
 import { DeliveriesScreen } from "./DeliveriesScreen";
-import { NO_FILTERS, PAGE_SIZE, toQuery } from "./useDeliveryWindow";
+import { filtersFromHash, NO_FILTERS, PAGE_SIZE, toQuery } from "./useDeliveryWindow";
 
 function delivery(id: number, overrides: Partial<Delivery> = {}): Delivery {
   return {
@@ -122,19 +123,7 @@ function log(all: Delivery[], extra: Record<string, (payload: unknown) => unknow
   return { calls, queries };
 }
 
-// jsdom does no layout: give the log's scroll container a height so rows get rendered.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains("dl-scroll") ? 440 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
-});
+giveScrollHeight("dl-scroll", 440);
 
 describe("Deliveries screen", () => {
   it("says what to do next when nothing was delivered yet", async () => {
@@ -195,6 +184,25 @@ describe("Deliveries screen", () => {
     expect(queries().at(-1)?.descending).toBe(false);
     fireEvent.click(screen.getByTestId("sort-email"));
     await waitFor(() => expect(queries().at(-1)?.descending).toBe(true));
+  });
+
+  it("opens on a push's failures from the push summary's link, and widens to every push", async () => {
+    const { queries } = log([FAILED, delivery(6)]);
+    window.location.hash = "#/deliveries?status=failed&batch=4";
+    try {
+      render(<DeliveriesScreen />);
+      await screen.findAllByTestId("delivery-row");
+      expect(queries()[0]).toMatchObject({ status: ["failed"], batchId: 4 });
+      expect((screen.getByTestId("filter-status") as HTMLSelectElement).value).toBe("failed");
+      expect(screen.getByTestId("filter-batch").textContent).toContain("Push #4");
+      fireEvent.click(screen.getByTestId("filter-batch-clear"));
+      await waitFor(() => expect(queries().at(-1)?.batchId).toBeUndefined());
+      expect(queries().at(-1)?.status).toEqual(["failed"]);
+      expect(screen.queryByTestId("filter-batch")).toBeNull();
+    } finally {
+      window.location.hash = "";
+    }
+    expect(filtersFromHash("#/deliveries?status=nonsense&batch=x")).toEqual(NO_FILTERS);
   });
 
   it("turns local calendar days into an inclusive instant range", () => {

@@ -21,6 +21,7 @@ import { useLoadFrom } from "./load";
 import { RetentionDialog } from "./RetentionDialog";
 import {
   type DeliveryFilters,
+  filtersFromHash,
   hasFilters,
   NO_FILTERS,
   toQuery,
@@ -58,12 +59,9 @@ function reportText(r: SyncReport): string {
 
 /** The delivery log: find failures, understand them, retry them. */
 export function DeliveriesScreen() {
-  // A link from elsewhere (`#/deliveries?delivery=12&search=jane%40acme.com`) opens the log
-  // filtered to that contact with that delivery open.
-  const [filters, setFilters] = useState<DeliveryFilters>(() => ({
-    ...NO_FILTERS,
-    search: hashParam("search") ?? NO_FILTERS.search,
-  }));
+  // A link from elsewhere (`#/deliveries?delivery=12&search=jane%40acme.com`, a push's
+  // `?status=failed&batch=4`) opens the log filtered so, with that delivery open.
+  const [filters, setFilters] = useState<DeliveryFilters>(() => filtersFromHash());
   const [searchText, setSearchText] = useState(() => hashParam("search") ?? "");
   const [generation, setGeneration] = useState(0);
   /** Selected delivery ids, and whether each was failed when selected. */
@@ -309,6 +307,20 @@ export function DeliveriesScreen() {
                 />
               </label>
             </span>
+            {filters.batchId !== null && (
+              <span className="badge" data-testid="filter-batch" title="Only the deliveries of this push">
+                Push #{filters.batchId}{" "}
+                <button
+                  type="button"
+                  className="ghost link"
+                  onClick={() => change({ batchId: null })}
+                  aria-label={`Show deliveries of every push, not only push #${filters.batchId}`}
+                  data-testid="filter-batch-clear"
+                >
+                  ✕
+                </button>
+              </span>
+            )}
             {filtered && (
               <button type="button" className="ghost link" onClick={clearFilters} data-testid="clear-filters">
                 Clear filters

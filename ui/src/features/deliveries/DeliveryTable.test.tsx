@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
 import type { Delivery } from "../../bindings/Delivery";
 import * as format from "../../format";
+import { giveScrollHeight } from "../../testLayout";
 import { DeliveryTable, ROW_HEIGHT } from "./DeliveryTable";
 import { MAX_BODY_HEIGHT, maxScrollTop, scale } from "./scaledRows";
 import type { DeliveryWindow } from "./useDeliveryWindow";
@@ -96,19 +97,8 @@ function bodyHeight(scroller: HTMLElement): number {
   return h;
 }
 
-// jsdom does no layout: the scroll container is VIEWPORT px tall (its header 0).
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains("dl-scroll") ? VIEWPORT : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
-});
+// The scroll container is VIEWPORT px tall (its header 0).
+giveScrollHeight("dl-scroll", VIEWPORT);
 
 const geometry = { rows: MILLION, rowHeight: ROW_HEIGHT, viewport: VIEWPORT };
 

@@ -5,6 +5,7 @@ import type { DeliveryObject } from "../../bindings/DeliveryObject";
 import type { DeliveryQuery } from "../../bindings/DeliveryQuery";
 import type { DeliveryStatus } from "../../bindings/DeliveryStatus";
 import type { SortField } from "../../bindings/SortField";
+import { hashParam } from "../../route";
 
 /** Rows fetched per request as the table scrolls. */
 export const PAGE_SIZE = 100;
@@ -14,6 +15,8 @@ export interface DeliveryFilters {
   status: DeliveryStatus | null;
   object: DeliveryObject | null;
   errorCode: string | null;
+  /** One push's deliveries (its batch id): a push summary's link narrows the log to them. */
+  batchId: number | null;
   /** Local calendar days (`YYYY-MM-DD`), both inclusive; "" for open-ended. */
   from: string;
   to: string;
@@ -26,6 +29,7 @@ export const NO_FILTERS: DeliveryFilters = {
   status: null,
   object: null,
   errorCode: null,
+  batchId: null,
   from: "",
   to: "",
   sort: "createdAt",
@@ -38,9 +42,37 @@ export function hasFilters(f: DeliveryFilters): boolean {
     f.status !== null ||
     f.object !== null ||
     f.errorCode !== null ||
+    f.batchId !== null ||
     f.from !== "" ||
     f.to !== ""
   );
+}
+
+/** A status the log knows, or null. */
+function asStatus(text: string | null): DeliveryStatus | null {
+  const known: readonly DeliveryStatus[] = [
+    "pending",
+    "in_flight",
+    "succeeded",
+    "failed",
+    "skipped",
+    "resolved",
+  ];
+  return known.find((s) => s === text) ?? null;
+}
+
+/**
+ * The filters a link opens the log with (`#/deliveries?status=failed&batch=4&search=jane`):
+ * a push's failures, or one contact's deliveries. Unknown values are ignored.
+ */
+export function filtersFromHash(hash: string = window.location.hash): DeliveryFilters {
+  const batch = Number(hashParam("batch", hash));
+  return {
+    ...NO_FILTERS,
+    search: hashParam("search", hash) ?? NO_FILTERS.search,
+    status: asStatus(hashParam("status", hash)),
+    batchId: Number.isInteger(batch) && batch > 0 ? batch : null,
+  };
 }
 
 /** The start of a local calendar day (`YYYY-MM-DD`) as an instant, `days` later. */
@@ -58,6 +90,7 @@ export function toQuery(f: DeliveryFilters): DeliveryQuery {
   if (f.status !== null) q.status = [f.status];
   if (f.object !== null) q.object = [f.object];
   if (f.errorCode !== null) q.errorCode = f.errorCode;
+  if (f.batchId !== null) q.batchId = f.batchId;
   const from = f.from ? localDayStart(f.from) : null;
   if (from) q.createdFrom = from;
   // The "to" day is included: the range ends where the next day starts.

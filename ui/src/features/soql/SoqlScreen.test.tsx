@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import type { ConsoleCheck } from "../../bindings/ConsoleCheck";
 import type { HistoryEntry } from "../../bindings/HistoryEntry";
 import type { QueryResult } from "../../bindings/QueryResult";
+import { giveScrollHeight } from "../../testLayout";
 import { SoqlScreen } from "./SoqlScreen";
 import { describe_, field, summary } from "./testData";
 
@@ -100,19 +101,7 @@ function type(text: string, cursor = text.length) {
   fireEvent.change(editor(), { target: { value: text, selectionStart: cursor, selectionEnd: cursor } });
 }
 
-// jsdom does no layout: give the results' scroll container a height so rows get rendered.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains("soql-results-scroll") ? 400 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
-});
+giveScrollHeight("soql-results-scroll", 400);
 beforeEach(() => sessionStorage.clear());
 
 describe("SOQL console", () => {
