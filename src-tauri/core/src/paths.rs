@@ -20,31 +20,31 @@ pub fn default_data_dir() -> Result<PathBuf> {
         })
 }
 
-/// Resolves and checks the data directory.
+/// Resolves and checks the data directory, creating it on first use.
 ///
-/// An explicit directory (flag or environment) must already exist: a typo should not silently
-/// start a fresh, empty Leadbridge. The default directory is created on first run.
+/// An explicit directory (flag or environment) is created like the default one, so
+/// `--data-dir /tmp/new` works as it does for other tools; a new one is logged, so a typo that
+/// started an empty Leadbridge can be told from a lost one. Its parent must exist.
 pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     let from_env = std::env::var_os(DATA_DIR_ENV)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    match explicit.map(Path::to_path_buf).or(from_env) {
-        Some(dir) => {
-            check_dir(&dir)?;
-            Ok(dir)
-        }
-        None => {
-            let dir = default_data_dir()?;
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                Error::new(
-                    ErrorCode::DataDir,
-                    format!("cannot create the data directory {}: {e}", dir.display()),
-                )
-            })?;
-            check_dir(&dir)?;
-            Ok(dir)
-        }
+    let (dir, create): (PathBuf, fn(&Path) -> std::io::Result<()>) =
+        match explicit.map(Path::to_path_buf).or(from_env) {
+            Some(dir) => (dir, |d| std::fs::create_dir(d)),
+            None => (default_data_dir()?, |d| std::fs::create_dir_all(d)),
+        };
+    if !dir.exists() {
+        create(&dir).map_err(|e| {
+            Error::new(
+                ErrorCode::DataDir,
+                format!("cannot create the data directory {}: {e}", dir.display()),
+            )
+        })?;
+        tracing::info!(dir = %dir.display(), "created a new data directory");
     }
+    check_dir(&dir)?;
+    Ok(dir)
 }
 
 /// A data directory must exist, be a directory, and be writable.
@@ -83,16 +83,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn explicit_missing_dir_is_a_clear_error() {
+    fn explicit_missing_dir_is_created() {
         let tmp = tempfile::tempdir().unwrap();
-        let missing = tmp.path().join("nope");
-        let err = resolve_data_dir(Some(&missing)).unwrap_err();
+        let fresh = tmp.path().join("fresh");
+        assert_eq!(resolve_data_dir(Some(&fresh)).unwrap(), fresh);
+        assert!(fresh.is_dir());
+        // Again: an existing directory is used as it is.
+        assert_eq!(resolve_data_dir(Some(&fresh)).unwrap(), fresh);
+    }
+
+    #[test]
+    fn explicit_dir_under_a_missing_parent_is_a_clear_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("no-such-parent").join("data");
+        let err = resolve_data_dir(Some(&deep)).unwrap_err();
         assert_eq!(err.code, ErrorCode::DataDir);
-        assert!(err.message.contains("does not exist"), "{}", err.message);
         assert!(
-            !missing.exists(),
-            "a missing explicit dir must not be created"
+            err.message.contains("cannot create the data directory"),
+            "{}",
+            err.message
         );
+        assert!(!deep.parent().unwrap().exists(), "nothing half-created");
     }
 
     #[test]
