@@ -23,6 +23,7 @@
 
 mod by_email;
 mod export;
+mod match_set;
 mod model;
 mod query;
 mod read;

@@ -12,12 +12,13 @@
 //!   filter on each row, until the window is full;
 //! - a broad search with a filter matching fewer rows: collect the ids the filter matches (from
 //!   an index alone) and stream matches in id order, keeping those in the set;
-//! - other sorts, and counts: walk the filter's or sort's index and check each row against the
-//!   set of matches.
+//! - other sorts, and counts: read the matches into a bitmap ([`MatchSet`]), then walk the
+//!   filter's or sort's index and keep the rows in it.
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
+use super::match_set::MatchSet;
 use super::model::{
     Delivery, DeliveryId, DeliveryListing, DeliveryPage, DeliveryQuery, ErrorCodeCount, SortField,
 };
@@ -311,7 +312,7 @@ pub(super) enum Shape {
     SearchDense,
     /// Many matches, filter matching fewer rows: matches in id order, kept if in the filter's id set.
     SearchFilterSet,
-    /// Other sorts and counts: the sort or filter index, each row probed in the set of matches.
+    /// Other sorts and counts: the sort or filter index, each row probed in the bitmap of matches.
     SearchProbe,
 }
 
@@ -424,25 +425,9 @@ fn ids_sql(q: &DeliveryQuery, p: &Parsed, shape: Shape, ordered: bool) -> (Strin
                 params,
             )
         }
-        // `+id` keeps SQLite from driving the query by the match list: the sort or filter index
-        // drives, and each row is checked against the (materialised) set of matches.
-        Shape::SearchProbe => {
-            let mut params = f.params();
-            params.push(expr());
-            (
-                format!(
-                    "SELECT id FROM deliveries WHERE {}+id IN \
-                     (SELECT rowid FROM deliveries_fts WHERE deliveries_fts MATCH ?){}",
-                    if f.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{} AND ", f.conditions())
-                    },
-                    order("")
-                ),
-                params,
-            )
-        }
+        // The sort's or filter's index alone; each_id and count probe every id it yields in the
+        // search's MatchSet.
+        Shape::SearchProbe => ids_sql(q, p, Shape::Plain, ordered),
     }
 }
 
@@ -462,11 +447,20 @@ fn plan(conn: &Connection, q: &DeliveryQuery, counting: bool) -> Result<(Parsed,
     Ok((p, shape))
 }
 
-/// The SQL `count` runs, and its parameters.
+/// The SQL `count` runs when it needs no probe, and its parameters (tests read its plan).
+#[cfg(test)]
 pub(super) fn count_sql(conn: &Connection, q: &DeliveryQuery) -> Result<(String, Vec<Value>)> {
     let (p, shape) = plan(conn, q, true)?;
     let (sql, params) = ids_sql(q, &p, shape, false);
     Ok((format!("SELECT count(*) FROM ({sql})"), params))
+}
+
+/// The search's matches, when the plan probes them.
+fn probe_set(conn: &Connection, p: &Parsed, shape: Shape) -> Result<Option<MatchSet>> {
+    match (&p.search, shape) {
+        (Some(expr), Shape::SearchProbe) => Ok(Some(MatchSet::read(conn, expr)?)),
+        _ => Ok(None),
+    }
 }
 
 /// Visits the ids of the query's window (`limit` None: every match) in order.
@@ -479,13 +473,35 @@ fn each_id(
     let offset = offset(q)?;
     let (p, shape) = plan(conn, q, false)?;
     let (sql, mut params) = ids_sql(q, &p, shape, true);
-    params.push(Value::Integer(limit.unwrap_or(-1)));
-    params.push(Value::Integer(offset));
-    let mut stmt = conn.prepare_cached(&format!("{sql} LIMIT ? OFFSET ?"))?;
+    let Some(matches) = probe_set(conn, &p, shape)? else {
+        params.push(Value::Integer(limit.unwrap_or(-1)));
+        params.push(Value::Integer(offset));
+        let mut stmt = conn.prepare_cached(&format!("{sql} LIMIT ? OFFSET ?"))?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            visit(DeliveryId(row.get(0)?))?;
+            n += 1;
+        }
+        return Ok(n);
+    };
+    // Walk the index in order, keeping the matches: the offset counts matches only.
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(params))?;
-    let mut n = 0;
+    let (mut skip, mut n) = (offset, 0u64);
     while let Some(row) = rows.next()? {
-        visit(DeliveryId(row.get(0)?))?;
+        let id = row.get::<_, i64>(0)?;
+        if !matches.contains(id) {
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if limit.is_some_and(|l| n as i64 >= l) {
+            break;
+        }
+        visit(DeliveryId(id))?;
         n += 1;
     }
     Ok(n)
@@ -546,11 +562,21 @@ pub fn list_counted(conn: &Connection, q: &DeliveryQuery) -> Result<DeliveryList
 
 /// How many deliveries match the filters (sort, offset and limit are ignored).
 pub fn count(conn: &Connection, q: &DeliveryQuery) -> Result<u64> {
-    let (sql, params) = count_sql(conn, q)?;
-    let n: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(params), |r| r.get(0))?;
-    Ok(n as u64)
+    let (p, shape) = plan(conn, q, true)?;
+    let (sql, params) = ids_sql(q, &p, shape, false);
+    let Some(matches) = probe_set(conn, &p, shape)? else {
+        let n: i64 = conn
+            .prepare_cached(&format!("SELECT count(*) FROM ({sql})"))?
+            .query_row(params_from_iter(params), |r| r.get(0))?;
+        return Ok(n as u64);
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(params))?;
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        n += u64::from(matches.contains(row.get::<_, i64>(0)?));
+    }
+    Ok(n)
 }
 
 /// Streams every matching delivery in order (honouring offset, and limit when given) without

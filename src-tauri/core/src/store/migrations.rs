@@ -29,6 +29,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_bulk_jobs",
         include_str!("migrations/0007_bulk_jobs.sql"),
     ),
+    (
+        "0008_deliveries_email_order",
+        include_str!("migrations/0008_deliveries_email_order.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
