@@ -55,9 +55,11 @@ for listing in "deb:$deb_files" "rpm:$rpm_files"; do
       usr/share/icons/hicolor/128x128/apps/leadbridge-app.png; do
     grep -q "$want\$" <<<"$files" || { echo "the $kind package lacks $want" >&2; exit 1; }
   done
-  if grep -v '^\.\?/usr\(/\|$\)' <<<"$files" | grep -v '^\./$' | grep -q .; then
+  # dpkg-deb lists `usr/...` (or `./usr/...`), rpm `/usr/...`.
+  outside='^\(\./\|/\)\?usr\(/\|$\)'
+  if grep -v "$outside" <<<"$files" | grep -v '^\./$' | grep -q .; then
     echo "the $kind package installs outside /usr:" >&2
-    grep -v '^\.\?/usr\(/\|$\)' <<<"$files" | grep -v '^\./$' >&2
+    grep -v "$outside" <<<"$files" | grep -v '^\./$' >&2
     exit 1
   fi
 done
