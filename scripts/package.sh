@@ -68,7 +68,7 @@ if [ -n "$(rpm -qp --scripts "$rpm_file" 2>/dev/null)" ]; then
 fi
 
 if [ "$check" -eq 1 ]; then
-  say "check: data survives an upgrade (.deb into a scratch root)"
+  say "check: data survives an upgrade (.deb into a scratch root, without WebKitGTK and GTK: dpkg says so and installs anyway)"
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
   control=$scratch/control
