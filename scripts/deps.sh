@@ -34,6 +34,13 @@ command -v node >/dev/null || { say "Node.js 20+ is required (node not found)"; 
 
 npm_ci() { # install only when node_modules is missing or older than the lockfile
   local dir=$1
+  if [ -L "$dir/node_modules" ]; then
+    # A git worktree borrowing another checkout's packages: its lockfile's mtime is the checkout
+    # time, so the age test below would always reinstall, into the other checkout. That
+    # checkout keeps its own packages current.
+    say "$dir/node_modules is a symlink (to $(readlink "$dir/node_modules")); not installing into it"
+    return
+  fi
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "installing npm packages in $dir"
     # `npm install`, not `npm ci`: lockfiles written on one platform list only that platform's

@@ -79,13 +79,21 @@ function processTable() {
   return table;
 }
 
+/** The app processes started on `dataDir`. */
+function appPids(dataDir) {
+  return [...processTable()]
+    .filter(([, p]) => p.cmdline[0] === APP && p.cmdline.includes(dataDir))
+    .map(([pid]) => pid);
+}
+
 /** The app's process (started with our data dir) and all its descendants. */
 function appProcesses(dataDir) {
   const table = processTable();
-  const app = [...table].find(
-    ([, p]) => p.cmdline[0] === APP && p.cmdline.includes(dataDir),
-  )?.[0];
-  if (!app) throw new Error(`no ${APP} process with --data-dir ${dataDir}`);
+  // Exactly one: an app left over from an earlier run on the same directory would otherwise
+  // be measured instead (it lingers without its web process, and looks small).
+  const apps = appPids(dataDir);
+  if (apps.length !== 1) throw new Error(`expected one ${APP} on ${dataDir}, found ${apps.length}`);
+  const app = apps[0];
   const pids = [app];
   for (let i = 0; i < pids.length; i++) {
     for (const [pid, p] of table) if (p.ppid === pids[i]) pids.push(pid);
@@ -134,7 +142,18 @@ async function launch(dataDir) {
   const stop = async () => {
     await browser.deleteSession().catch(() => {});
     driver.kill();
-    await sleep(500);
+    // A loaded machine can leave the app running after the session ends: a grace period,
+    // then SIGKILL, and wait until it is gone so the next run measures only its own app.
+    const deadline = Date.now() + 5_000;
+    while (appPids(dataDir).length > 0 && Date.now() < deadline) await sleep(100);
+    for (const pid of appPids(dataDir)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    while (appPids(dataDir).length > 0) await sleep(100);
   };
   return { browser, readyMs, stop };
 }
@@ -164,7 +183,9 @@ const median = (xs) => {
 const runs = [];
 for (let i = 0; i < RUNS; i++) {
   const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "leadbridge-footprint-"));
-  const run = { run: i + 1 };
+  // The 1-minute load average as the run starts: on a shared machine it says how much of
+  // the figure is this app and how much is everyone else's work.
+  const run = { run: i + 1, load1: +os.loadavg()[0].toFixed(2) };
   const idle = await launch(fresh);
   run.coldStartMs = Math.round(idle.readyMs);
   await sleep(3000);
@@ -184,8 +205,12 @@ for (let i = 0; i < RUNS; i++) {
   runs.push(run);
 }
 
+const loads = runs.map((r) => r.load1);
 const summary = {
   runs: runs.length,
+  load1: median(loads),
+  load1Min: Math.min(...loads),
+  load1Max: Math.max(...loads),
   coldStartMs: median(runs.map((r) => r.coldStartMs)),
   idleRssMiB: median(runs.map((r) => r.idle.rssMiB)),
   idlePssMiB: median(runs.map((r) => r.idle.pssMiB)),
