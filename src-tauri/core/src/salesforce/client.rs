@@ -587,7 +587,7 @@ impl SalesforceClient {
             content_type: "application/json",
             bytes: b.into(),
         });
-        self.execute_as(method, url, body, "application/json", headers, what)
+        self.execute_as(method, url, body, "application/json", headers, what, None)
             .await
     }
 
@@ -604,9 +604,33 @@ impl SalesforceClient {
         let url = self.resource_url(path)?;
         let what = format!("{method} {path}");
         let answer = self
-            .execute_as(method, url, body, accept, Vec::new(), &what)
+            .execute_as(method, url, body, accept, Vec::new(), &what, None)
             .await?;
         Ok((answer.status, answer.body.into()))
+    }
+
+    /// A GET whose successful answer is handed to `sink` chunk by chunk as it arrives, never
+    /// held whole (Bulk API 2.0's result files). Errors are read and mapped as for any call.
+    pub async fn download(
+        &self,
+        path: &str,
+        accept: &str,
+        sink: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<u16> {
+        let url = self.resource_url(path)?;
+        let what = format!("GET {path}");
+        let answer = self
+            .execute_as(
+                Method::GET,
+                url,
+                None,
+                accept,
+                Vec::new(),
+                &what,
+                Some(sink),
+            )
+            .await?;
+        Ok(answer.status)
     }
 
     /// Sends one call with the session's token; on a 401 renews the token once and resends.
@@ -618,6 +642,7 @@ impl SalesforceClient {
         accept: &str,
         headers: Vec<(&'static str, String)>,
         what: &str,
+        mut sink: Option<&mut (dyn FnMut(&[u8]) -> Result<()> + Send)>,
     ) -> Result<Answer> {
         let inner = &self.inner;
         let mut token = self.access_token().await?;
@@ -645,6 +670,29 @@ impl SalesforceClient {
             let status = response.status().as_u16();
             self.observe_limits(response.headers());
             let retry_after = retry_after_secs(response.headers());
+            if let (Some(sink), true) = (sink.as_deref_mut(), (200..300).contains(&status)) {
+                let mut response = response;
+                while let Some(chunk) = response
+                    .chunk()
+                    .await
+                    .map_err(|e| api_error::network_error(&e, inner.instance.host()))?
+                {
+                    sink(&chunk)?;
+                }
+                inner.api_calls.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(
+                    profile = %inner.profile.name,
+                    %method,
+                    resource = %resource_for_log(&url, &inner.instance),
+                    status,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "salesforce call (streamed)"
+                );
+                return Ok(Answer {
+                    status,
+                    body: Vec::new(),
+                });
+            }
             let answer = response
                 .bytes()
                 .await
