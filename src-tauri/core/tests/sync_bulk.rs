@@ -379,3 +379,85 @@ async fn cancel_aborts_the_open_jobs_and_the_next_push_sends_the_rest() {
     );
     env.cleanup("sync").await;
 }
+
+#[tokio::test]
+async fn records_a_job_refused_before_a_crash_are_read_back_and_not_sent_again() {
+    let (env, client) = connected().await;
+    import(&env, &many(10, "bulk-refused.example"));
+    // Salesforce holds the job: the push uploads, closes, and polls until it "crashes".
+    env.org.set_bulk_faults(BulkFaults {
+        hold: true,
+        ..BulkFaults::default()
+    });
+    let crashed = tokio::time::timeout(
+        Duration::from_millis(1500),
+        push(&client, &env.store, &Selection::All, &bulk_options()),
+    )
+    .await;
+    assert!(crashed.is_err(), "the push was still polling");
+    assert_eq!((jobs(&env), uploads(&env)), (1, 1));
+
+    // Meanwhile someone creates three of those Leads by hand, and the org's duplicate rule
+    // is on: Salesforce refuses the job's three rows for good (DUPLICATES_DETECTED).
+    let refused: Vec<String> = (0..3)
+        .map(|i| format!("visitor{i:05}@bulk-refused.example"))
+        .collect();
+    for email in &refused {
+        let mut lead = leadbridge_core::salesforce::query::Record::new();
+        lead.insert("LastName".into(), json!("By Hand"));
+        lead.insert("Company".into(), json!("Typed In"));
+        lead.insert("Email".into(), json!(email));
+        client
+            .create("Lead", &lead, &Default::default())
+            .await
+            .expect("lead created by hand");
+    }
+    env.org.set_lead_duplicate_rule(true);
+    env.org.set_bulk_faults(BulkFaults::default());
+
+    // Restart: the job's results are read into the delivery log; the refused records fail
+    // with Salesforce's error and nothing is sent again (no job, no upload, no REST write).
+    let report = push(&client, &env.store, &Selection::All, &bulk_options())
+        .await
+        .expect("resumed push");
+    assert_eq!((jobs(&env), uploads(&env)), (1, 1), "nothing sent again");
+    // Writing sent nothing at all: the seven created Leads were known from the job's results.
+    assert_eq!(report.api_calls, 0, "{report:#?}");
+    assert_eq!(report.results.len(), 10, "{report:#?}");
+    assert_eq!(report.count(ResultStatus::Succeeded), 7, "{report:#?}");
+    let failed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status == ResultStatus::Failed)
+        .collect();
+    assert_eq!(failed.len(), 3, "{report:#?}");
+    for r in &failed {
+        assert!(refused.contains(&r.email), "{}", r.email);
+        let e = r.error.as_ref().expect("error");
+        assert_eq!(e.code, "DUPLICATES_DETECTED", "{e:?}");
+        assert!(e.message.contains("not sent again"), "{}", e.message);
+        let detail = deliveries::get(
+            &env.store.conn(),
+            deliveries::DeliveryId(r.delivery_id.expect("delivery")),
+        )
+        .expect("detail");
+        assert_eq!(detail.delivery.status, DeliveryStatus::Failed);
+        assert_eq!(detail.attempts.len(), 1, "one attempt: the bulk job's row");
+        assert_eq!(
+            detail.attempts[0].outcome,
+            deliveries::AttemptOutcome::FailedPermanent
+        );
+    }
+    for email in &refused {
+        assert_eq!(
+            with_email(&client, "Lead", email).await.len(),
+            1,
+            "only the Lead made by hand: {email}"
+        );
+    }
+    assert!(deliveries::unfinished(&env.store.conn())
+        .expect("unfinished")
+        .is_empty());
+    env.org.set_lead_duplicate_rule(false);
+    env.cleanup("sync").await;
+}

@@ -116,7 +116,7 @@ pub enum ResultSet {
 }
 
 impl ResultSet {
-    fn resource(self) -> &'static str {
+    pub fn resource(self) -> &'static str {
         match self {
             ResultSet::Successful => "successfulResults",
             ResultSet::Failed => "failedResults",
@@ -218,11 +218,34 @@ impl SalesforceClient {
         self.get_json(&job_path(job_id)?).await
     }
 
-    /// One result set as CSV bytes.
-    pub async fn bulk_results(&self, job_id: &str, set: ResultSet) -> Result<bytes::Bytes> {
+    /// One result set, written to `file` as it arrives (a job's results may be as large as
+    /// its upload); returns the bytes written.
+    pub async fn bulk_results_to_file(
+        &self,
+        job_id: &str,
+        set: ResultSet,
+        file: &std::path::Path,
+    ) -> Result<u64> {
+        use std::io::Write;
+        let io = |e: std::io::Error| {
+            Error::new(
+                crate::ErrorCode::Io,
+                format!(
+                    "cannot write the Bulk API results file {}: {e}",
+                    file.display()
+                ),
+            )
+        };
         let path = format!("{}/{}", job_path(job_id)?, set.resource());
-        let (_, body) = self.send_raw(Method::GET, &path, None, "text/csv").await?;
-        Ok(body)
+        let mut out = std::io::BufWriter::new(std::fs::File::create(file).map_err(io)?);
+        let mut written = 0u64;
+        self.download(&path, "text/csv", &mut |chunk: &[u8]| {
+            written += chunk.len() as u64;
+            out.write_all(chunk).map_err(io)
+        })
+        .await?;
+        out.flush().map_err(io)?;
+        Ok(written)
     }
 }
 

@@ -66,6 +66,21 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// Takes a streamed answer's chunks as they arrive.
+pub type ChunkSink<'a> = &'a mut (dyn FnMut(&[u8]) -> Result<()> + Send);
+
+/// How a call's answer is taken: its media type, and whole (`sink: None`) or chunk by chunk.
+struct Receive<'a> {
+    accept: &'a str,
+    sink: Option<ChunkSink<'a>>,
+}
+
+impl<'a> Receive<'a> {
+    fn whole(accept: &'a str) -> Receive<'a> {
+        Receive { accept, sink: None }
+    }
+}
+
 /// A request body that is not JSON: its media type and bytes.
 #[derive(Debug, Clone)]
 pub struct Payload {
@@ -587,8 +602,15 @@ impl SalesforceClient {
             content_type: "application/json",
             bytes: b.into(),
         });
-        self.execute_as(method, url, body, "application/json", headers, what)
-            .await
+        self.execute_as(
+            method,
+            url,
+            body,
+            Receive::whole("application/json"),
+            headers,
+            what,
+        )
+        .await
     }
 
     /// A call whose body or answer is not JSON (Bulk API 2.0's CSV upload and results), with
@@ -604,9 +626,30 @@ impl SalesforceClient {
         let url = self.resource_url(path)?;
         let what = format!("{method} {path}");
         let answer = self
-            .execute_as(method, url, body, accept, Vec::new(), &what)
+            .execute_as(method, url, body, Receive::whole(accept), Vec::new(), &what)
             .await?;
         Ok((answer.status, answer.body.into()))
+    }
+
+    /// A GET whose successful answer is handed to `sink` chunk by chunk as it arrives, never
+    /// held whole (Bulk API 2.0's result files). Errors are read and mapped as for any call.
+    pub async fn download(&self, path: &str, accept: &str, sink: ChunkSink<'_>) -> Result<u16> {
+        let url = self.resource_url(path)?;
+        let what = format!("GET {path}");
+        let answer = self
+            .execute_as(
+                Method::GET,
+                url,
+                None,
+                Receive {
+                    accept,
+                    sink: Some(sink),
+                },
+                Vec::new(),
+                &what,
+            )
+            .await?;
+        Ok(answer.status)
     }
 
     /// Sends one call with the session's token; on a 401 renews the token once and resends.
@@ -615,10 +658,11 @@ impl SalesforceClient {
         method: Method,
         url: String,
         body: Option<Payload>,
-        accept: &str,
+        receive: Receive<'_>,
         headers: Vec<(&'static str, String)>,
         what: &str,
     ) -> Result<Answer> {
+        let Receive { accept, mut sink } = receive;
         let inner = &self.inner;
         let mut token = self.access_token().await?;
         let mut renewed = false;
@@ -645,6 +689,29 @@ impl SalesforceClient {
             let status = response.status().as_u16();
             self.observe_limits(response.headers());
             let retry_after = retry_after_secs(response.headers());
+            if let (Some(sink), true) = (sink.as_deref_mut(), (200..300).contains(&status)) {
+                let mut response = response;
+                while let Some(chunk) = response
+                    .chunk()
+                    .await
+                    .map_err(|e| api_error::network_error(&e, inner.instance.host()))?
+                {
+                    sink(&chunk)?;
+                }
+                inner.api_calls.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(
+                    profile = %inner.profile.name,
+                    %method,
+                    resource = %resource_for_log(&url, &inner.instance),
+                    status,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "salesforce call (streamed)"
+                );
+                return Ok(Answer {
+                    status,
+                    body: Vec::new(),
+                });
+            }
             let answer = response
                 .bytes()
                 .await

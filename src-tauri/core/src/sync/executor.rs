@@ -307,7 +307,13 @@ impl Run<'_> {
                 continue;
             }
             for step in job.todo.iter().filter(|s| s.phase() == phase) {
-                ready.push(self.unit(index, job, *step)?);
+                let mut unit = self.unit(index, job, *step)?;
+                if self.plan.api == ApiPath::Bulk && super::bulk::eligible(&unit.lane) {
+                    // The bulk path builds each record again when it writes it, so a push of
+                    // any size holds no more than one record's fields at a time.
+                    unit.fields = Record::new();
+                }
+                ready.push(unit);
             }
         }
         while !ready.is_empty() {
@@ -361,7 +367,7 @@ impl Run<'_> {
     }
 
     /// The record for `step` of a job, with the Ids earlier phases produced.
-    fn unit(&self, index: usize, job: &Job, step: StepKind) -> Result<Unit> {
+    pub(in crate::sync) fn unit(&self, index: usize, job: &Job, step: StepKind) -> Result<Unit> {
         let item = &self.plan.items[index];
         let missing = |what: &str| {
             Error::internal(format!(

@@ -121,13 +121,13 @@ pub fn finish(items: Vec<PlanItem>, mapping_version: Option<u32>, lookup_calls: 
 /// be planned, so it fails without a call.
 pub fn orphan_item(address: &str, carry: &Carry) -> PlanItem {
     let mut item = blank_item(None, address);
-    item.problem = Some(PlanIssue::new(
+    item.problem = Some(carry.refused.clone().unwrap_or_else(|| PlanIssue::new(
         "CONTACT_NOT_IN_INBOX",
         format!(
             "delivery {} is for {address}, who is no longer in the contact inbox; import the contact again to retry it",
             carry.delivery_id
         ),
-    ));
+    )));
     item.continues = Some(continuation(carry));
     item
 }
@@ -182,6 +182,14 @@ fn plan_contact(
     let carry = input.snapshot.carry.get(key);
     let mut item = blank_item(Some(contact), &contact.email);
     item.continues = carry.map(continuation);
+    if let Some((carry, refused)) = carry.and_then(|c| c.refused.clone().map(|r| (c, r))) {
+        // Salesforce already refused this delivery (see `resume::refused`): it fails as it
+        // stands, without a look at the org, and keeps the Lead an earlier attempt created.
+        item.action = carry.planned;
+        item.record_id = carry.created_lead_id.clone();
+        item.problem = Some(refused);
+        return item;
+    }
 
     let matched_contacts = input.snapshot.contacts.get(key).map(Vec::as_slice);
     let matched_leads = input.snapshot.leads.get(key).map(Vec::as_slice);

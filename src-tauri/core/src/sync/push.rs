@@ -223,19 +223,20 @@ fn plan_options(options: &ExecuteOptions) -> PlanOptions {
 /// not in the inbox is refused (`InvalidInput`, naming it).
 pub fn select(store: &Store, selection: &Selection) -> Result<Vec<Contact>> {
     match selection {
-        Selection::All => Ok(contacts::store::list(
+        Selection::All => Ok(contacts::store::list_with(
             store,
             &ContactQuery {
                 sort: ContactSort::ReceivedAsc,
                 ..ContactQuery::default()
             },
+            false,
         )?
         .contacts),
         Selection::Emails(emails) => {
             if emails.is_empty() {
                 return Err(Error::invalid_input("name at least one email").field("email"));
             }
-            let found = contacts::store::get_by_emails(store, emails)?;
+            let found = contacts::store::get_by_emails_with(store, emails, false)?;
             let known: HashSet<&str> = found.iter().map(|c| c.email_key.as_str()).collect();
             let mut missing: Vec<&str> = Vec::new();
             for e in emails {
@@ -260,7 +261,7 @@ pub fn select(store: &Store, selection: &Selection) -> Result<Vec<Contact>> {
                 offset: 0,
                 ..query.clone()
             };
-            let mut found = contacts::store::list(store, &everything)?.contacts;
+            let mut found = contacts::store::list_with(store, &everything, false)?.contacts;
             found.retain(|c| !except.contains(&c.email_key));
             if found.is_empty() {
                 return Err(Error::invalid_input(
@@ -437,19 +438,23 @@ async fn look_up(
 
     // Routing: owners of new Leads, and Accounts for the Account tab's overwrite rows.
     let account_rows = doc.objects.account.iter().any(|r| r.overwrite);
-    let to_route: Vec<Contact> = targets
-        .contacts
-        .iter()
-        .filter(|c| {
-            let key = c.email_key.as_str();
-            let is_new = !snapshot.contacts.contains_key(key) && !snapshot.leads.contains_key(key);
-            let skipped =
-                snapshot.contacts.contains_key(key) && doc.contact_policy == ContactPolicy::Skip;
-            (is_new && doc.assignment == AssignmentPolicy::Leadbridge) || (account_rows && !skipped)
-        })
-        .cloned()
-        .collect();
-    snapshot.routing = route(client, doc, &to_route).await?;
+    let routed = |c: &&Contact| {
+        let key = c.email_key.as_str();
+        let is_new = !snapshot.contacts.contains_key(key) && !snapshot.leads.contains_key(key);
+        let skipped =
+            snapshot.contacts.contains_key(key) && doc.contact_policy == ContactPolicy::Skip;
+        (is_new && doc.assignment == AssignmentPolicy::Leadbridge) || (account_rows && !skipped)
+    };
+    // Usually every contact is routed (a push of new contacts): route them in place rather
+    // than copying the whole list.
+    let some: Vec<Contact>;
+    let to_route: &[Contact] = if targets.contacts.iter().all(|c| routed(&c)) {
+        &targets.contacts
+    } else {
+        some = targets.contacts.iter().filter(routed).cloned().collect();
+        &some
+    };
+    snapshot.routing = route(client, doc, to_route).await?;
 
     if account_rows {
         let mut ids: Vec<String> = snapshot

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::batch::StepKind;
 use super::lookup::{query_flat, statements_in};
-use super::model::{InterruptedAttempt, PlanAction};
+use super::model::{InterruptedAttempt, PlanAction, PlanIssue};
 use super::retry::RetryPolicy;
 use super::snapshot::{text, Carry, Snapshot};
 use crate::deliveries::{AttemptOutcome, DeliveryDetail, PlannedAction};
@@ -85,7 +85,11 @@ pub fn carry_from(detail: &DeliveryDetail, retry: bool) -> (Carry, Vec<PendingCh
         interrupted: Vec::new(),
         findings: Vec::new(),
         supersedes: Vec::new(),
+        refused: None,
     };
+    if !retry {
+        carry.refused = refused(detail);
+    }
     let mut checks = Vec::new();
     let key = crate::contacts::email::key(d.email.trim());
     for attempt in &detail.attempts {
@@ -133,6 +137,38 @@ pub fn carry_from(detail: &DeliveryDetail, retry: bool) -> (Carry, Vec<PendingCh
         }
     }
     (carry, checks)
+}
+
+/// Whether Salesforce already refused the unfinished delivery for good: its last attempt
+/// failed permanently. A push finishes such a delivery the moment its answer is read, so an
+/// unfinished one means the run stopped in between: most often a Bulk API job whose results a
+/// restart read back ([`super::bulk::recover`]), or a crash right after a REST answer was
+/// logged. Sending it again would repeat what Salesforce refused (and could create what the
+/// refusal prevented, e.g. a duplicate Lead); the reviewer decides with a retry.
+fn refused(detail: &DeliveryDetail) -> Option<PlanIssue> {
+    let last = detail.attempts.iter().max_by_key(|a| a.attempt)?;
+    if last.outcome != AttemptOutcome::FailedPermanent {
+        return None;
+    }
+    let error = last.error.as_ref();
+    let object = written(&last.method, last.request_body.as_deref()).map(|w| w.object);
+    let message = error.map_or("Salesforce gave no reason", |e| e.message.as_str());
+    Some(PlanIssue {
+        code: error
+            .and_then(|e| e.code.clone())
+            .unwrap_or_else(|| "UNKNOWN".into()),
+        message: format!(
+            "Salesforce refused {} in attempt {} ({message}); the delivery is not sent again until it is retried",
+            object.as_deref().unwrap_or("the record"),
+            last.attempt
+        ),
+        field: error
+            .and_then(|e| e.fields.first())
+            .map(|f| match &object {
+                Some(o) => format!("{o}.{f}"),
+                None => f.clone(),
+            }),
+    })
 }
 
 /// Completes the carries with the re-check queries (see the module docs). `snapshot` must

@@ -11,7 +11,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::convert::parse_datetime;
-use super::model::{InterruptedAttempt, PlanAction};
+use super::model::{InterruptedAttempt, PlanAction, PlanIssue};
 use crate::contacts::email;
 use crate::salesforce::query::Record;
 
@@ -65,6 +65,10 @@ pub struct Carry {
     pub findings: Vec<String>,
     /// Older failed deliveries of the contact that a retry makes moot.
     pub supersedes: Vec<i64>,
+    /// Salesforce already refused the delivery being resumed (its last attempt failed for
+    /// good, e.g. a Bulk API job's failed result read back after a restart): it fails without
+    /// a call. Only the reviewer's retry sends it again.
+    pub refused: Option<PlanIssue>,
 }
 
 /// The org state a plan is made from.

@@ -466,6 +466,7 @@ fn a_create_found_after_an_interruption_is_not_created_again() {
             }],
             findings: vec!["found".into()],
             supersedes: vec![],
+            refused: None,
         },
     );
     let plan = run(&[c], &doc, &snapshot);

@@ -332,8 +332,55 @@ pub async fn abort(client: &SalesforceClient, store: &Store, job: &mut OutboxJob
     save_state(&store.conn(), job, &info)
 }
 
-/// Parses a result CSV into (header, rows).
-fn read_csv(bytes: &[u8], what: &str) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+/// Downloads one result set of a job to a file beside its CSV and reads it row by row
+/// (never whole): for each row, its key (the job's own columns, as [`row_key`] reads them)
+/// and the row's `sf__` column named `column`.
+async fn each_result(
+    client: &SalesforceClient,
+    job: &OutboxJob,
+    set: ResultSet,
+    column: &str,
+    f: impl FnMut(String, &str),
+) -> Result<()> {
+    let what = match set {
+        ResultSet::Successful => "successful results",
+        ResultSet::Failed => "failed results",
+        ResultSet::Unprocessed => "unprocessed records",
+    };
+    let file = job.file.with_extension(format!("{}.csv", set.resource()));
+    let read = async {
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        client.bulk_results_to_file(&job.job_id, set, &file).await?;
+        let f_in = std::fs::File::open(&file).map_err(|e| {
+            Error::new(
+                ErrorCode::Io,
+                format!(
+                    "cannot read the Bulk API results file {}: {e}",
+                    file.display()
+                ),
+            )
+        })?;
+        each_row(
+            std::io::BufReader::with_capacity(256 * 1024, f_in),
+            what,
+            column,
+            f,
+        )
+    }
+    .await;
+    let _ = std::fs::remove_file(&file);
+    read
+}
+
+/// Reads a result CSV row by row (see [`each_result`]).
+fn each_row(
+    bytes: impl std::io::Read,
+    what: &str,
+    column: &str,
+    mut f: impl FnMut(String, &str),
+) -> Result<()> {
     let bad = |e: csv::Error| {
         Error::new(
             ErrorCode::Salesforce,
@@ -350,55 +397,54 @@ fn read_csv(bytes: &[u8], what: &str) -> Result<(Vec<String>, Vec<Vec<String>>)>
         .iter()
         .map(str::to_string)
         .collect();
-    let mut rows = Vec::new();
-    for r in reader.records() {
-        rows.push(r.map_err(bad)?.iter().map(str::to_string).collect());
+    let col = header.iter().position(|h| h == column);
+    let skip = header.iter().take_while(|h| h.starts_with("sf__")).count();
+    let names = &header[skip..];
+    let mut row = csv::StringRecord::new();
+    while reader.read_record(&mut row).map_err(bad)? {
+        let cells: Vec<&str> = row.iter().skip(skip).collect();
+        let key = row_key(names, &cells);
+        f(key, col.and_then(|i| row.get(i)).unwrap_or_default());
     }
-    Ok((header, rows))
+    Ok(())
 }
 
 /// Step 4: reads a finished job's results, finishes every attempt, marks the job done and
-/// removes its CSV. Returns each row's outcome.
+/// removes its CSV. Returns each row's outcome. The result sets are parsed row by row and
+/// matched against the job's rows at once, so nothing but the answers grows with the job.
 pub async fn read_results(
     client: &SalesforceClient,
     store: &Store,
     job: &mut OutboxJob,
 ) -> Result<Vec<RowResult>> {
     let state = job.state.unwrap_or(JobState::Failed);
-    let keys = rows(&store.conn(), job)?;
-    let mut outcomes: HashMap<String, RowOutcome> = HashMap::with_capacity(keys.len());
+    let mut keys = rows(&store.conn(), job)?;
+    let mut results: Vec<RowResult> = Vec::with_capacity(keys.len());
     let usage = client
         .api_usage()
         .map(|u| format!("api-usage={}/{}", u.used, u.max));
 
-    let ok = client
-        .bulk_results(&job.job_id, ResultSet::Successful)
-        .await?;
-    let (header, data) = read_csv(&ok, "successful results")?;
-    let id_col = header.iter().position(|h| h == "sf__Id");
-    let skip = header.iter().take_while(|h| h.starts_with("sf__")).count();
-    for row in data {
-        let key = row_key(&header[skip..], row.get(skip..).unwrap_or_default());
-        let id = id_col.and_then(|i| row.get(i)).cloned().unwrap_or_default();
-        outcomes.insert(key, RowOutcome::Written(id));
-    }
-    drop(ok);
+    each_result(client, job, ResultSet::Successful, "sf__Id", |key, id| {
+        if let Some((delivery, attempt)) = keys.remove(&key) {
+            results.push(RowResult {
+                delivery,
+                attempt,
+                outcome: RowOutcome::Written(id.to_string()),
+            });
+        }
+    })
+    .await?;
 
-    let failed = client.bulk_results(&job.job_id, ResultSet::Failed).await?;
-    let (header, data) = read_csv(&failed, "failed results")?;
-    let err_col = header.iter().position(|h| h == "sf__Error");
-    let skip = header.iter().take_while(|h| h.starts_with("sf__")).count();
-    for row in data {
-        let key = row_key(&header[skip..], row.get(skip..).unwrap_or_default());
-        let text = err_col
-            .and_then(|i| row.get(i))
-            .cloned()
-            .unwrap_or_default();
-        let (code, message, fields) = parse_sf_error(&text);
+    each_result(client, job, ResultSet::Failed, "sf__Error", |key, text| {
+        let Some((delivery, attempt)) = keys.remove(&key) else {
+            return;
+        };
+        let (code, message, fields) = parse_sf_error(text);
         let transient = is_transient_error_code(&code);
-        outcomes.insert(
-            key,
-            RowOutcome::Failed {
+        results.push(RowResult {
+            delivery,
+            attempt,
+            outcome: RowOutcome::Failed {
                 error: DeliveryError {
                     code: code.clone(),
                     message,
@@ -408,9 +454,9 @@ pub async fn read_results(
                 },
                 transient,
             },
-        );
-    }
-    drop(failed);
+        });
+    })
+    .await?;
 
     let not_processed = |aborted: bool| RowOutcome::NotProcessed {
         aborted,
@@ -441,16 +487,13 @@ pub async fn read_results(
             }
         },
     };
+    // Rows in neither set: Salesforce did not process them.
     let aborted = state == JobState::Aborted;
-    let mut results = Vec::with_capacity(keys.len());
-    for (key, (delivery, attempt)) in &keys {
-        let outcome = outcomes
-            .remove(key)
-            .unwrap_or_else(|| not_processed(aborted));
+    for (delivery, attempt) in keys.into_values() {
         results.push(RowResult {
-            delivery: *delivery,
-            attempt: *attempt,
-            outcome,
+            delivery,
+            attempt,
+            outcome: not_processed(aborted),
         });
     }
     let job_id = job.job_id.clone();

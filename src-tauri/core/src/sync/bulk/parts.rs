@@ -6,6 +6,7 @@
 //! `#N/A` (Bulk API's "set to null": an empty cell would leave the field unchanged); a field a
 //! record does not set is an empty cell.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -33,16 +34,21 @@ pub struct Written {
 }
 
 /// The columns of a job: `Id` first for updates, then every field any record sets, sorted.
-pub fn header<'a>(records: impl Iterator<Item = &'a Record>, update: bool) -> Vec<String> {
-    let mut names: BTreeSet<&str> = BTreeSet::new();
+/// Takes the records one by one (they may be built on the fly and dropped after).
+pub fn header<R: Borrow<Record>>(records: impl Iterator<Item = R>, update: bool) -> Vec<String> {
+    let mut names: BTreeSet<String> = BTreeSet::new();
     for r in records {
-        names.extend(r.keys().map(String::as_str).filter(|k| *k != "Id"));
+        for k in r.borrow().keys().filter(|k| *k != "Id") {
+            if !names.contains(k) {
+                names.insert(k.clone());
+            }
+        }
     }
     let mut out: Vec<String> = Vec::with_capacity(names.len() + 1);
     if update {
         out.push("Id".into());
     }
-    out.extend(names.into_iter().map(str::to_string));
+    out.extend(names);
     out
 }
 
@@ -61,19 +67,23 @@ pub fn cell(value: Option<&Value>) -> String {
 
 /// The key the result files echo back for a row: `Id` (update), `LeadId` (CampaignMember),
 /// `Email` in lower case (a new Lead), else the whole row.
-pub fn row_key(header: &[String], cells: &[String]) -> String {
+pub fn row_key<S: AsRef<str>>(header: &[String], cells: &[S]) -> String {
     for name in ["Id", "LeadId", "Email"] {
         if let Some(i) = header.iter().position(|h| h == name) {
-            if let Some(v) = cells.get(i).filter(|v| !v.is_empty()) {
+            if let Some(v) = cells.get(i).map(AsRef::as_ref).filter(|v| !v.is_empty()) {
                 return if name == "Email" {
                     v.to_lowercase()
                 } else {
-                    v.clone()
+                    v.to_string()
                 };
             }
         }
     }
-    cells.join("\u{1f}")
+    cells
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join("\u{1f}")
 }
 
 /// Bytes a row takes with every value quoted.
@@ -158,19 +168,22 @@ fn close(open: Open) -> Result<Part> {
 }
 
 /// Writes `records` (caller's index, fields, Id for updates) to `dir/<stem>-N.csv` files of at
-/// most `max_bytes` each.
-pub fn write<'a>(
+/// most `max_bytes` each. The records are taken one at a time, so the caller may build each
+/// on the fly: only the row being written is in memory.
+pub fn write<'a, R: Borrow<Record>>(
     dir: &Path,
     stem: &str,
     header: &[String],
-    records: impl Iterator<Item = (usize, &'a Record, Option<&'a str>)>,
+    records: impl Iterator<Item = Result<(usize, R, Option<&'a str>)>>,
     max_bytes: u64,
 ) -> Result<Written> {
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     let mut out = Written::default();
     let mut current: Option<Open> = None;
     let mut cells: Vec<String> = Vec::with_capacity(header.len());
-    for (index, fields, id) in records {
+    for record in records {
+        let (index, fields, id) = record?;
+        let fields: &Record = fields.borrow();
         cells.clear();
         cells.extend(header.iter().map(|h| {
             if h == "Id" {
@@ -244,7 +257,7 @@ mod tests {
             dir.path(),
             "lead-insert",
             &h,
-            records.iter().enumerate().map(|(i, r)| (i, r, None)),
+            records.iter().enumerate().map(|(i, r)| Ok((i, r, None))),
             600,
         )
         .expect("written");
@@ -281,7 +294,7 @@ mod tests {
             dir.path(),
             "t",
             &h,
-            records.iter().enumerate().map(|(i, r)| (i, r, None)),
+            records.iter().enumerate().map(|(i, r)| Ok((i, r, None))),
             u64::MAX,
         )
         .expect("written");

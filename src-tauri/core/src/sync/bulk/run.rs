@@ -2,6 +2,7 @@
 //! the executor absorbs exactly like Composite answers (so retries, failures and finishing
 //! deliveries work the same on both paths).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -15,6 +16,7 @@ use crate::deliveries::{
     self, AttemptError, AttemptOutcome, AttemptRequest, AttemptResult, DeliveryError,
 };
 use crate::salesforce::bulk::{JobState, Operation};
+use crate::salesforce::query::Record;
 use crate::salesforce::records::collection_record;
 use crate::store::Store;
 use crate::sync::executor::{answer_for, delivery_error, Answer, Job, Run, Unit};
@@ -31,6 +33,14 @@ pub fn bulk_dir(store: &Store) -> PathBuf {
 }
 
 impl Run<'_> {
+    /// A bulk unit's fields: the unit's own when it carries them, else built from the plan.
+    fn bulk_fields<'u>(&self, jobs: &[Job], u: &'u Unit) -> Result<Cow<'u, Record>> {
+        if !u.fields.is_empty() {
+            return Ok(Cow::Borrowed(&u.fields));
+        }
+        Ok(Cow::Owned(self.unit(u.job, &jobs[u.job], u.step)?.fields))
+    }
+
     fn set_bulk(&self, progress: BulkProgress) {
         *self.bulk_progress.lock().unwrap_or_else(|p| p.into_inner()) = Some(progress);
     }
@@ -78,10 +88,24 @@ impl Run<'_> {
         let mut open: Vec<OutboxJob> = Vec::new();
         progress.stage = BulkStage::Uploading;
         for ((object, op), indices) in groups {
+            // A bulk unit carries no fields (see `Run::phase`): each record is built from the
+            // plan when it is needed and dropped after, here twice (columns, then rows).
+            let mut failure: Option<Error> = None;
             let header = parts::header(
-                indices.iter().map(|&i| &units[i].fields),
+                indices
+                    .iter()
+                    .map_while(|&i| match self.bulk_fields(jobs_now, &units[i]) {
+                        Ok(f) => Some(f),
+                        Err(e) => {
+                            failure = Some(e);
+                            None
+                        }
+                    }),
                 op == Operation::Update,
             );
+            if let Some(e) = failure {
+                return Err(e);
+            }
             let stem = format!(
                 "{}-{}-{}",
                 object,
@@ -92,15 +116,18 @@ impl Run<'_> {
                 &dir,
                 &stem,
                 &header,
-                indices
-                    .iter()
-                    .map(|&i| (i, &units[i].fields, units[i].record_id.as_deref())),
+                indices.iter().map(|&i| {
+                    let u = &units[i];
+                    Ok((i, self.bulk_fields(jobs_now, u)?, u.record_id.as_deref()))
+                }),
                 self.options.bulk.max_part_bytes,
             )?;
             for (i, why) in written.rejected {
                 tracing::info!(object, reason = %why, "record sent over REST instead of Bulk API");
                 taken[i] = true;
-                fallback.push(units[i].clone());
+                let mut unit = units[i].clone();
+                unit.fields = self.bulk_fields(jobs_now, &unit)?.into_owned();
+                fallback.push(unit);
             }
             for part in written.parts {
                 for (_, i) in &part.rows {
@@ -116,7 +143,7 @@ impl Run<'_> {
                 progress.jobs += 1;
                 self.set_bulk(progress.clone());
                 self.report_progress(jobs_now, phase);
-                match self.start_job(object, op, &part, &units).await {
+                match self.start_job(jobs_now, object, op, &part, &units).await {
                     Ok(job) => open.push(job),
                     Err((error, transient, retry_after)) => {
                         let _ = std::fs::remove_file(&part.file);
@@ -194,6 +221,7 @@ impl Run<'_> {
     /// so the executor may retry the records in a new job.
     async fn start_job(
         &self,
+        jobs_now: &[Job],
         object: &'static str,
         op: Operation,
         part: &parts::Part,
@@ -221,13 +249,14 @@ impl Run<'_> {
             let mut rows = Vec::with_capacity(part.rows.len());
             for (key, i) in &part.rows {
                 let u = &units[*i];
+                let fields: Cow<'_, Record> = self.bulk_fields(jobs_now, u)?;
                 let attempt = deliveries::begin_attempt(
                     tx,
                     u.delivery,
                     &AttemptRequest {
                         method: "PUT".into(),
                         path: path.clone(),
-                        body: Some(attempt_body(u, op, &info.id)?),
+                        body: Some(attempt_body(u, &fields, op, &info.id)?),
                     },
                     now,
                 )?;
@@ -277,8 +306,8 @@ impl Run<'_> {
 
 /// The attempt's request body: the record as REST would send it, plus the job and operation
 /// (a resume reads `attributes.operation` to know an insert from an update).
-fn attempt_body(u: &Unit, op: Operation, job_id: &str) -> Result<String> {
-    let mut v = collection_record(u.lane.sobject, u.record_id.as_deref(), &u.fields)?;
+fn attempt_body(u: &Unit, fields: &Record, op: Operation, job_id: &str) -> Result<String> {
+    let mut v = collection_record(u.lane.sobject, u.record_id.as_deref(), fields)?;
     if let Some(Value::Object(attrs)) = v.get_mut("attributes") {
         attrs.insert("operation".into(), json!(op.as_str()));
         attrs.insert("bulkJob".into(), json!(job_id));
