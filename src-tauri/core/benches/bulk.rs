@@ -16,24 +16,14 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use leadbridge_core::contacts;
-use leadbridge_core::salesforce::connect::{self, ConnectRequest};
-use leadbridge_core::salesforce::oauth::WebLogin;
-use leadbridge_core::salesforce::token_vault::TokenVault;
-use leadbridge_core::salesforce::{SalesforceClient, Secret};
-use leadbridge_core::store::Store;
 use leadbridge_core::sync::{
     execute, plan_push, ApiPath, BulkMode, ExecuteOptions, PlanOptions, ResultStatus, Selection,
     SyncLock,
 };
-use leadbridge_demo_org::{DemoOrgConfig, CLIENT_ID, CLIENT_SECRET};
+use leadbridge_demo_org::DemoOrgConfig;
+use support::{events, inbox, median, setting, PROFILE};
 
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod support;
 
 /// `VmHWM` / `VmRSS` of this process, in KiB.
 fn status_kib(key: &str) -> u64 {
@@ -132,33 +122,10 @@ struct Run {
 async fn one_run(contacts: usize, mode: BulkMode) -> Run {
     let demo = DemoProcess::spawn();
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("store");
-    let vault = TokenVault::for_data_dir(dir.path()).expect("vault");
-    let mut request = ConnectRequest::client_credentials(&demo.url, CLIENT_ID).expect("request");
-    request.profile = "bench".into();
-    let no_browser = |_: &str| -> leadbridge_core::Result<()> { Ok(()) };
-    connect::connect(
-        &store,
-        &vault,
-        &request,
-        Some(Secret::new(CLIENT_SECRET)),
-        &WebLogin::new(&no_browser),
-    )
-    .await
-    .expect("connected (is a keyring available?)");
-    let events: String = (0..contacts)
-        .map(|i| {
-            format!(
-                "{{\"event\":\"lead.qualified\",\"timestamp\":\"2026-04-05T14:30:00Z\",\"lead\":{{\"email\":\"visitor{i:06}@bulk{}.example\",\"firstName\":\"Visitor\",\"lastName\":\"Number {i}\",\"company\":\"Bulk Co {}\",\"qualificationScore\":{},\"intent\":\"pricing\",\"conversationUrl\":\"https://app.hoverbot.ai/conversations/b{i}\"}}}}\n",
-                i % 50,
-                i % 50,
-                i % 100
-            )
-        })
-        .collect();
-    contacts::import_bytes(&store, events.as_bytes()).expect("import");
+    let events = events(contacts, "bulk", "Bulk Co");
+    let (store, vault, client) = inbox(&demo.url, dir.path(), &events).await;
+    // The events are not the push's memory.
     drop(events);
-    let client = SalesforceClient::open(&store, &vault, None).expect("client");
 
     let calls_before = demo.api_calls().await;
     let lock = SyncLock::acquire(&store).expect("lock");
@@ -204,13 +171,8 @@ async fn one_run(contacts: usize, mode: BulkMode) -> Run {
         base_kib,
         path: plan.api,
     };
-    vault.delete_all("bench").await.expect("keyring cleanup");
+    vault.delete_all(PROFILE).await.expect("keyring cleanup");
     run
-}
-
-fn median<T: Copy + Ord>(mut values: Vec<T>) -> T {
-    values.sort();
-    values[values.len() / 2]
 }
 
 fn main() {
