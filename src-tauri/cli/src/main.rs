@@ -2,8 +2,9 @@
 //! keyring, same sync engine). Each subcommand parses its arguments, calls one core function
 //! and prints the result; errors print as `error[CODE]: message` and pick the exit status.
 
-mod commands;
+#[macro_use]
 mod output;
+mod commands;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

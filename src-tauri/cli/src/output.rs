@@ -1,9 +1,42 @@
 //! How the CLI reports: JSON for scripts, plain text for people, and exit statuses that follow
 //! PRODUCT.md (0 ok, 1 some deliveries failed, 2 bad input or usage).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use leadbridge_core::Error;
+
+/// `print!` for the command's output (see [`write_out`]).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::write_out(format_args!($($arg)*), false) };
+}
+
+/// `println!` for the command's output (see [`write_out`]).
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::write_out(format_args!($($arg)*), true) };
+}
+
+/// Writes to stdout. A reader that stops early (`leadbridge log list | head`) ends the process
+/// quietly with status 0, as other command-line tools do, where `println!` would panic; any
+/// other write error (a full disk behind `>`) is reported and exits 1. The work the output
+/// describes is already recorded by then: no contact or delivery depends on it being read.
+pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| {
+        if newline {
+            stdout.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error[IO]: cannot write the output: {e}");
+        std::process::exit(i32::from(EXIT_FAILED));
+    }
+}
 
 /// Exit status for bad input or usage: nothing was sent.
 pub const EXIT_USAGE: u8 = 2;
@@ -42,6 +75,6 @@ pub fn exit_code(e: &Error) -> ExitCode {
 
 /// Prints one value as a single JSON line.
 pub fn json_line<T: serde::Serialize>(value: &T) -> leadbridge_core::Result<()> {
-    println!("{}", serde_json::to_string(value)?);
+    outln!("{}", serde_json::to_string(value)?);
     Ok(())
 }

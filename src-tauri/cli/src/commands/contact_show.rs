@@ -56,7 +56,7 @@ pub fn run(data_dir: Option<&Path>, email: &str, json: bool, offline: bool) -> R
             }),
         })?;
     } else {
-        print!("{}", text(&page, records));
+        out!("{}", text(&page, records));
     }
     Ok(match error {
         Some(e) => {

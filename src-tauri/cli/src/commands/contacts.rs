@@ -152,14 +152,14 @@ fn issue_line(issue: &ImportIssue) -> String {
 }
 
 fn print_report(file: &Path, r: &ImportReport) {
-    println!(
+    outln!(
         "Read {} from {} ({}).",
         plural(r.rows, "row", "rows"),
         file.display(),
         r.format.label()
     );
     let contacts = r.created + r.updated + r.unchanged;
-    println!(
+    outln!(
         "{} imported: {} new, {} updated, {} unchanged.",
         plural(contacts, "contact", "contacts"),
         r.created,
@@ -167,7 +167,7 @@ fn print_report(file: &Path, r: &ImportReport) {
         r.unchanged
     );
     if r.events_applied + r.events_unchanged > 0 {
-        println!(
+        outln!(
             "{} applied ({} already known).",
             plural(
                 r.events_applied,
@@ -178,12 +178,12 @@ fn print_report(file: &Path, r: &ImportReport) {
         );
     }
     if !r.duplicates.is_empty() {
-        println!(
+        outln!(
             "{} skipped:",
             plural(r.duplicates.len() as u32, "duplicate row", "duplicate rows")
         );
         for d in &r.duplicates {
-            println!(
+            outln!(
                 "  {} repeats line {}",
                 location(d.line, d.index),
                 d.first_line
@@ -191,14 +191,14 @@ fn print_report(file: &Path, r: &ImportReport) {
         }
     }
     for w in &r.warnings {
-        println!("warning: {}", issue_line(w));
+        outln!("warning: {}", issue_line(w));
     }
     if r.rejected > 0 {
-        println!("{} rejected:", plural(r.rejected, "row", "rows"));
+        outln!("{} rejected:", plural(r.rejected, "row", "rows"));
         for e in &r.errors {
-            println!("  {}", issue_line(e));
+            outln!("  {}", issue_line(e));
         }
-        println!(
+        outln!(
             "The valid rows were imported and kept; the rejected rows were not. Fix them and import the \
              file again: rows already imported are not duplicated."
         );
@@ -216,7 +216,7 @@ pub fn list(data_dir: Option<&Path>, query: &ContactQuery, json: bool) -> Result
         return Ok(ExitCode::SUCCESS);
     }
     if page.contacts.is_empty() {
-        println!(
+        outln!(
             "No contacts{}.",
             if page.total > 0 { " on this page" } else { "" }
         );
@@ -224,14 +224,14 @@ pub fn list(data_dir: Option<&Path>, query: &ContactQuery, json: bool) -> Result
         print_table(&page.contacts);
     }
     if page.contacts.len() as u32 != page.total {
-        println!(
+        outln!(
             "{} of {} shown (from #{}).",
             page.contacts.len(),
             page.total,
             query.offset + 1
         );
     } else {
-        println!("{}.", plural(page.total, "contact", "contacts"));
+        outln!("{}.", plural(page.total, "contact", "contacts"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -293,7 +293,7 @@ fn print_table(contacts: &[Contact]) {
             .zip(widths)
             .map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count())))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        outln!("{}", padded.join("  ").trim_end());
     };
     line(&header.map(String::from));
     for row in &rows {

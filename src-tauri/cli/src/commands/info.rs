@@ -12,16 +12,20 @@ pub fn run(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     if json {
         output::json_line(&info)?;
     } else {
-        println!(
+        outln!(
             "{} {} ({}, {})",
-            info.name, info.version, info.build_profile, info.platform
+            info.name,
+            info.version,
+            info.build_profile,
+            info.platform
         );
-        println!("data dir:  {}", info.data_dir);
-        println!(
+        outln!("data dir:  {}", info.data_dir);
+        outln!(
             "database:  {} (schema {})",
-            info.database_path, info.schema_version
+            info.database_path,
+            info.schema_version
         );
-        println!("logs:      {}", info.log_dir);
+        outln!("logs:      {}", info.log_dir);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -237,7 +237,7 @@ fn show(data_dir: Option<&Path>, id: DeliveryId, json: bool) -> Result<ExitCode>
     if json {
         output::json_line(&detail)?;
     } else {
-        print!("{}", describe(&detail));
+        out!("{}", describe(&detail));
     }
     Ok(ExitCode::SUCCESS)
 }

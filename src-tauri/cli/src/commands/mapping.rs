@@ -113,7 +113,7 @@ fn export_cmd(versions: &MappingStore<'_>, file: Option<&Path>) -> Result<ExitCo
         }
         Some(path) => {
             write_atomically(path, &text)?;
-            println!(
+            outln!(
                 "wrote mapping version {} to {}",
                 current.version,
                 path.display()
@@ -197,12 +197,12 @@ fn import_cmd(
             changes: &changes,
         })?;
     } else if saved.created {
-        println!("saved mapping version {}", saved.version);
+        outln!("saved mapping version {}", saved.version);
         for change in &changes {
-            println!("  {}", change.summary());
+            outln!("  {}", change.summary());
         }
     } else {
-        println!(
+        outln!(
             "unchanged: {} equals version {}",
             file.display(),
             saved.version
@@ -251,13 +251,13 @@ fn validate_cmd(
         }
     } else {
         for p in &problems {
-            println!("{}", problem_line(p));
+            outln!("{}", problem_line(p));
         }
         let warnings = problems.len() - errors;
         if problems.is_empty() {
-            println!("no problems");
+            outln!("no problems");
         } else {
-            println!("{errors} error(s), {warnings} warning(s)");
+            outln!("{errors} error(s), {warnings} warning(s)");
         }
     }
     Ok(if errors > 0 {
@@ -289,10 +289,10 @@ fn history_cmd(versions: &MappingStore<'_>, json: bool) -> Result<ExitCode> {
             output::json_line(v)?;
         }
     } else if history.is_empty() {
-        println!("no saved versions: the default mapping is in force (version 0)");
+        outln!("no saved versions: the default mapping is in force (version 0)");
     } else {
         for v in &history {
-            println!(
+            outln!(
                 "{:>4}  {}  {}",
                 v.version,
                 v.saved_at,
@@ -309,10 +309,10 @@ fn print_changes(changes: &[mapping::Change], json: bool) -> Result<()> {
             output::json_line(c)?;
         }
     } else if changes.is_empty() {
-        println!("no changes");
+        outln!("no changes");
     } else {
         for c in changes {
-            println!("{}", c.summary());
+            outln!("{}", c.summary());
         }
     }
     Ok(())
@@ -324,15 +324,15 @@ fn revert_cmd(versions: &MappingStore<'_>, version: u32, json: bool) -> Result<E
     if json {
         output::json_line(&saved)?;
     } else if saved.created {
-        println!(
+        outln!(
             "saved mapping version {} (restores version {version})",
             saved.version
         );
         for change in versions.diff(before.version, saved.version)? {
-            println!("  {}", change.summary());
+            outln!("  {}", change.summary());
         }
     } else {
-        println!(
+        outln!(
             "unchanged: version {version} equals the version in force ({})",
             saved.version
         );

@@ -82,7 +82,7 @@ pub fn connect(data_dir: Option<&Path>, args: ConnectArgs) -> Result<ExitCode> {
             );
         }
         let profile = connect::connect(&ctx.store, &vault, &request, secret, &login).await?;
-        println!(
+        outln!(
             "Connected profile \"{}\": {} on {} (org {}, API v{})",
             profile.name, profile.username, profile.instance_url, profile.org_id, profile.api_version
         );
@@ -99,7 +99,7 @@ pub fn status(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     match &status.profile {
-        None => println!("Not connected: no active org profile. Run `leadbridge org connect`."),
+        None => outln!("Not connected: no active org profile. Run `leadbridge org connect`."),
         Some(name) => {
             let state = if status.connected {
                 "connected"
@@ -107,12 +107,12 @@ pub fn status(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
                 "not connected (no token in the keyring)"
             };
             let show = |v: &Option<String>| v.clone().unwrap_or_default();
-            println!("profile:      {name} ({state})");
-            println!("username:     {}", show(&status.username));
-            println!("org id:       {}", show(&status.org_id));
-            println!("instance URL: {}", show(&status.instance_url));
-            println!("login URL:    {}", show(&status.login_url));
-            println!("API version:  {}", show(&status.api_version));
+            outln!("profile:      {name} ({state})");
+            outln!("username:     {}", show(&status.username));
+            outln!("org id:       {}", show(&status.org_id));
+            outln!("instance URL: {}", show(&status.instance_url));
+            outln!("login URL:    {}", show(&status.login_url));
+            outln!("API version:  {}", show(&status.api_version));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -130,7 +130,7 @@ pub fn disconnect(data_dir: Option<&Path>, name: Option<&str>) -> Result<ExitCod
     } else {
         ""
     };
-    println!(
+    outln!(
         "Disconnected profile \"{}\" ({revoked}keyring entries and profile deleted)",
         outcome.profile
     );

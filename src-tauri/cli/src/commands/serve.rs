@@ -133,7 +133,7 @@ pub fn run_backflow(data_dir: Option<&Path>, command: BackflowCommand) -> Result
             if json {
                 crate::output::json_line(&report)?;
             } else {
-                println!(
+                outln!(
                     "{} Opportunities changed since {}; {} contacts updated, {} matched no contact ({} API calls); cursor now {}",
                     report.opportunities,
                     report.cursor_before.map_or("the start".into(), |c| c.to_rfc3339()),
@@ -149,7 +149,7 @@ pub fn run_backflow(data_dir: Option<&Path>, command: BackflowCommand) -> Result
             if json {
                 crate::output::json_line(&state)?;
             } else {
-                println!(
+                outln!(
                     "cursor: {}; last pull: {} ({} Opportunities, {} contacts updated)",
                     state
                         .cursor
