@@ -316,3 +316,47 @@ fn list_table_is_aligned_and_filters_work() {
     let closed = leadbridge(dir.path(), &["contacts", "list", "--status", "closed"]);
     assert_eq!(closed.stdout, "No contacts.\n0 contacts.\n");
 }
+
+/// `leadbridge contacts list --json | head -1`: the reader closes the pipe after one line, and
+/// the command ends quietly (status 0, nothing on stderr) instead of panicking on the write.
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let data = tempfile::tempdir().unwrap();
+    // Enough contacts that the output overflows the pipe's buffer (64 KiB on Linux), so a
+    // write happens after the reader has gone.
+    let events: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"event\":\"lead.qualified\",\"timestamp\":\"2026-04-05T14:30:00Z\",\"lead\":{{\"email\":\"reader{i}@pipe.example\",\"firstName\":\"Pipe\",\"lastName\":\"Reader {i}\",\"company\":\"Pipe Works\"}}}}\n"
+            )
+        })
+        .collect();
+    let file = data.path().join("events.ndjson");
+    std::fs::write(&file, events).unwrap();
+    let imported = leadbridge(data.path(), &["contacts", "import", file.to_str().unwrap()]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leadbridge"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["contacts", "list", "--json", "--limit", "2000"])
+        .env_remove("LEADBRIDGE_DATA_DIR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader (and with it the pipe's read end) is gone here.
+    let out = child.wait_with_output().unwrap();
+    let first: Value = serde_json::from_str(&first).expect("the first line is a whole contact");
+    assert!(first["email"].as_str().unwrap().ends_with("@pipe.example"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
+}
