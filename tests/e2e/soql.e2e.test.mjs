@@ -25,13 +25,21 @@ async function texts(elements) {
 /** Replaces the editor's text as a person would: select all, delete, type. */
 async function typeQuery(browser, text) {
   const input = await browser.$('[data-testid="soql-input"]');
-  await input.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys("Backspace");
-  await input.addValue(text);
-  // Typing may leave the completion list open on the last word.
-  await browser.keys("Escape");
-  return input;
+  // On a loaded machine a keystroke can land while the completion list re-renders and the
+  // editor ends up with other text: check what it holds, and type again if it differs.
+  for (let attempt = 1; ; attempt++) {
+    await input.click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys("Backspace");
+    await input.addValue(text);
+    // Typing may leave the completion list open on the last word.
+    await browser.keys("Escape");
+    const typed = await input.getProperty("value");
+    if (typed === text || attempt === 3) {
+      assert.equal(typed, text, "the editor holds the typed query");
+      return input;
+    }
+  }
 }
 
 async function runButton(browser) {
