@@ -14,11 +14,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use leadbridge_core::sync::{
-    execute, plan_push, ApiPath, BulkMode, ExecuteOptions, PlanOptions, ResultStatus, Selection,
-    SyncLock,
+    execute, plan_push, ApiPath, BulkMode, ExecuteOptions, PlanOptions, ProgressFn, ResultStatus,
+    Selection, SyncLock, SyncProgress,
 };
 use leadbridge_demo_org::DemoOrgConfig;
 use support::{events, inbox, median, setting, PROFILE};
@@ -110,6 +111,35 @@ fn serve_demo_org() {
     });
 }
 
+/// When each (phase, bulk stage) of the execution began, to show where its time goes.
+#[derive(Clone, Default)]
+struct Timeline(Arc<Mutex<Vec<(Instant, String)>>>);
+
+impl Timeline {
+    fn progress_fn(&self) -> ProgressFn {
+        let marks = self.0.clone();
+        Arc::new(move |p: &SyncProgress| {
+            let label = format!("phase {} {:?}", p.phase, p.bulk.as_ref().map(|b| b.stage));
+            let mut marks = marks.lock().expect("timeline");
+            if marks.last().is_none_or(|(_, l)| *l != label) {
+                marks.push((Instant::now(), label));
+            }
+        })
+    }
+
+    fn print(&self) {
+        let marks = self.0.lock().expect("timeline");
+        let ends = marks
+            .iter()
+            .skip(1)
+            .map(|(t, _)| *t)
+            .chain([Instant::now()]);
+        for ((start, label), end) in marks.iter().zip(ends) {
+            eprintln!("  {:>8.2?}  {label}", end - *start);
+        }
+    }
+}
+
 struct Run {
     calls: u64,
     plan: Duration,
@@ -132,7 +162,11 @@ async fn one_run(contacts: usize, mode: BulkMode) -> Run {
     let base_kib = status_kib("VmRSS:");
     reset_peak();
     let started = Instant::now();
-    let options = ExecuteOptions::default();
+    let timeline = Timeline::default();
+    let options = ExecuteOptions {
+        progress: Some(timeline.progress_fn()),
+        ..ExecuteOptions::default()
+    };
     let plan = plan_push(
         &client,
         &store,
@@ -150,6 +184,9 @@ async fn one_run(contacts: usize, mode: BulkMode) -> Run {
         .await
         .expect("execute");
     let executed = started.elapsed();
+    if std::env::var_os("LEADBRIDGE_BENCH_BULK_TIMELINE").is_some() {
+        timeline.print();
+    }
     let peak_kib = status_kib("VmHWM:");
     if let Some(first) = report
         .results

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::Env;
 use leadbridge_core::salesforce::api_error::is_transient_error_code;
+use leadbridge_core::salesforce::bulk::{JobState, Operation};
 use leadbridge_core::salesforce::composite::CompositeSubrequest;
 use leadbridge_core::salesforce::login_host::ServiceUrl;
 use leadbridge_core::salesforce::oauth::token::TokenEndpoint;
@@ -439,6 +440,49 @@ async fn an_expired_session_is_refreshed_once_and_the_rotated_token_kept() {
     assert_eq!(err.code, ErrorCode::NotConnected, "{err:?}");
     assert!(err.message.contains("org connect"), "{}", err.message);
     env.cleanup("r").await;
+}
+
+#[tokio::test]
+async fn a_bulk_upload_streams_its_file_and_is_sent_again_after_a_renewal() {
+    let (env, client) = connected("u").await;
+    let job = client
+        .bulk_create_job("Lead", Operation::Insert)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("leads.csv");
+    std::fs::write(
+        &csv,
+        "LastName,Company,Email\nStream,Upload Co,one@stream.example\nStream,Upload Co,two@stream.example\n",
+    )
+    .unwrap();
+    // The first PUT meets an expired session: the file is opened and streamed again.
+    env.org.faults().expire_sessions();
+    client.bulk_upload(&job.id, &csv).await.unwrap();
+    assert_eq!(client.session_renewals(), 1);
+    client
+        .bulk_set_state(&job.id, JobState::UploadComplete)
+        .await
+        .unwrap();
+    let mut info = client.bulk_job(&job.id).await.unwrap();
+    for _ in 0..200 {
+        if info.state.is_final() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        info = client.bulk_job(&job.id).await.unwrap();
+    }
+    assert_eq!(info.state, JobState::JobComplete, "{info:?}");
+    assert_eq!(info.number_records_processed, 2, "both rows arrived whole");
+    assert_eq!(info.number_records_failed, 0);
+
+    let missing = client
+        .bulk_upload(&job.id, &dir.path().join("gone.csv"))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, ErrorCode::Io);
+    assert!(missing.message.contains("gone.csv"), "{}", missing.message);
+    env.cleanup("u").await;
 }
 
 #[tokio::test]

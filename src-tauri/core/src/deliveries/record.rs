@@ -34,9 +34,11 @@ pub(crate) fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) ->
             "ROLLBACK TO deliveries_write; RELEASE deliveries_write",
         )
     };
-    conn.execute_batch(begin)?;
+    // Cached statements: a push makes several of these per record, and parsing them each
+    // time showed in its profile.
+    conn.prepare_cached(begin)?.execute([])?;
     let out = f().and_then(|v| {
-        conn.execute_batch(commit)?;
+        conn.prepare_cached(commit)?.execute([])?;
         Ok(v)
     });
     if out.is_err() {

@@ -7,11 +7,13 @@
 //! `successfulResults` (`sf__Id`, `sf__Created`, the uploaded columns), `failedResults`
 //! (`sf__Id`, `sf__Error`, columns) and `unprocessedrecords` (columns).
 
+use std::path::Path;
+
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::client::Payload;
+use super::client::{Body, Payload};
 use super::records::validate_sobject_name;
 use super::SalesforceClient;
 use crate::{Error, ErrorCode, Result};
@@ -173,12 +175,20 @@ impl SalesforceClient {
         info(answer.body, "create a Bulk API job")
     }
 
-    /// Uploads the job's CSV (one upload per job).
-    pub async fn bulk_upload(&self, job_id: &str, csv: bytes::Bytes) -> Result<()> {
-        if csv.len() as u64 > MAX_UPLOAD_BYTES {
+    /// Uploads the job's CSV (one upload per job), streamed from `csv` as it is sent.
+    pub async fn bulk_upload(&self, job_id: &str, csv: &Path) -> Result<()> {
+        let bytes = std::fs::metadata(csv)
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::Io,
+                    format!("cannot read the Bulk API file {}: {e}", csv.display()),
+                )
+            })?
+            .len();
+        if bytes > MAX_UPLOAD_BYTES {
             return Err(Error::invalid_input(format!(
-                "a Bulk API upload holds at most {MAX_UPLOAD_BYTES} bytes, this one {}",
-                csv.len()
+                "a Bulk API upload holds at most {MAX_UPLOAD_BYTES} bytes, {} holds {bytes}",
+                csv.display()
             )));
         }
         let path = format!("{}/batches", job_path(job_id)?);
@@ -187,7 +197,7 @@ impl SalesforceClient {
             &path,
             Some(Payload {
                 content_type: "text/csv",
-                bytes: csv,
+                body: Body::File(csv.to_path_buf()),
             }),
             "application/json",
         )

@@ -11,12 +11,13 @@
 //! - Logging: method, resource path (no query string), status and duration. Never headers,
 //!   bodies or tokens.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -81,11 +82,44 @@ impl<'a> Receive<'a> {
     }
 }
 
-/// A request body that is not JSON: its media type and bytes.
+/// A request body that is not JSON: its media type and where its bytes come from.
 #[derive(Debug, Clone)]
 pub struct Payload {
     pub content_type: &'static str,
-    pub bytes: bytes::Bytes,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Bytes(bytes::Bytes),
+    /// A file streamed as it is sent, never read whole (a Bulk API upload of up to 150 MB);
+    /// opened again for a resend after the session was renewed.
+    File(PathBuf),
+}
+
+impl Body {
+    /// Sets the request's body. A file goes with its length, so the upload is not chunked.
+    async fn attach(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder> {
+        Ok(match self {
+            // Bytes clone by reference count: a resend after renewal copies nothing.
+            Body::Bytes(bytes) => request.body(bytes.clone()),
+            Body::File(path) => {
+                let cannot = |e: std::io::Error| {
+                    Error::new(
+                        ErrorCode::Io,
+                        format!("cannot read the upload file {}: {e}", path.display()),
+                    )
+                };
+                let file = tokio::fs::File::open(path).await.map_err(cannot)?;
+                let len = file.metadata().await.map_err(cannot)?.len();
+                request
+                    .header(CONTENT_LENGTH, len)
+                    .body(reqwest::Body::wrap_stream(
+                        tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024),
+                    ))
+            }
+        })
+    }
 }
 
 /// A JSON answer of [`SalesforceClient::send_json`]: `body` is `None` for 204 No Content.
@@ -600,7 +634,7 @@ impl SalesforceClient {
     ) -> Result<Answer> {
         let body = body.map(|b| Payload {
             content_type: "application/json",
-            bytes: b.into(),
+            body: Body::Bytes(b.into()),
         });
         self.execute_as(
             method,
@@ -676,11 +710,11 @@ impl SalesforceClient {
             for (name, value) in &headers {
                 request = request.header(*name, value);
             }
-            if let Some(body) = &body {
-                // Bytes clone by reference count: a resend after renewal copies nothing.
-                request = request
-                    .header(CONTENT_TYPE, body.content_type)
-                    .body(body.bytes.clone());
+            if let Some(payload) = &body {
+                request = payload
+                    .body
+                    .attach(request.header(CONTENT_TYPE, payload.content_type))
+                    .await?;
             }
             let response = request
                 .send()

@@ -56,6 +56,9 @@ impl Store {
         // deep offsets walk tens of megabytes of index, and scrolling walks the same pages again
         // for every window. The cache only grows as pages are read.
         conn.execute_batch("PRAGMA cache_size = -32768;")?;
+        // Savepoints inside a push's transactions (one per delivery-log write) journal the
+        // pages they change; in memory that is a copy, on disk a temporary file write each.
+        conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
         migrations::apply(&conn)
             .map_err(|e| Error::new(e.code, format!("{} ({})", e.message, path.display())))?;
         Ok(Store {

@@ -277,13 +277,7 @@ impl Run<'_> {
             }
         };
         let uploaded = async {
-            let bytes = tokio::fs::read(&part.file).await.map_err(|e| {
-                Error::new(
-                    crate::ErrorCode::Io,
-                    format!("cannot read the Bulk API file {}: {e}", part.file.display()),
-                )
-            })?;
-            self.client.bulk_upload(&job.job_id, bytes.into()).await?;
+            self.client.bulk_upload(&job.job_id, &part.file).await?;
             jobs::set_stage(&self.store.conn(), &mut job, Stage::Uploaded)?;
             self.client
                 .bulk_set_state(&job.job_id, JobState::UploadComplete)
