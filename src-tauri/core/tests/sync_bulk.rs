@@ -259,6 +259,10 @@ async fn the_preview_says_which_path_and_the_daily_allowance() {
         (12, 2000, false)
     );
     assert!(choice.allowance.is_none());
+    assert_eq!(
+        choice.reason,
+        "REST: 12 records, not above the Bulk API 2.0 threshold of 2,000"
+    );
 
     bulk::set_threshold(&env.store, 10).expect("setting");
     let plan = plan_push(
@@ -275,7 +279,9 @@ async fn the_preview_says_which_path_and_the_daily_allowance() {
     let allowance = choice.allowance.as_ref().expect("allowance");
     assert_eq!((allowance.max, allowance.remaining), (15_000, 15_000));
     assert!(
-        choice.reason.contains("15000 batches left today"),
+        choice
+            .reason
+            .contains("15,000 batches left today (15,000 a day)"),
         "{}",
         choice.reason
     );
