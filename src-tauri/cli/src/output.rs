@@ -21,21 +21,46 @@ macro_rules! outln {
 /// other write error (a full disk behind `>`) is reported and exits 1. The work the output
 /// describes is already recorded by then: no contact or delivery depends on it being read.
 pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) {
-    let mut stdout = std::io::stdout().lock();
-    let written = stdout.write_fmt(args).and_then(|()| {
+    let mut out = stdout();
+    let written = out.write_fmt(args).and_then(|()| {
         if newline {
-            stdout.write_all(b"\n")
+            out.write_all(b"\n")
         } else {
             Ok(())
         }
     });
     if let Err(e) = written {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
         eprintln!("error[IO]: cannot write the output: {e}");
         std::process::exit(i32::from(EXIT_FAILED));
     }
+}
+
+/// Stdout as an [`std::io::Write`] for output that goes through a writer (a listing behind a
+/// `BufWriter`, a CSV export), with [`write_out`]'s rule for a reader that stops early: the
+/// process ends there, quietly, with status 0. Any other write error goes back to the caller,
+/// which reports it in its own words.
+pub struct Stdout(std::io::StdoutLock<'static>);
+
+/// The command's stdout (see [`Stdout`]); it holds the lock until dropped.
+pub fn stdout() -> Stdout {
+    Stdout(std::io::stdout().lock())
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(end_if_closed)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(end_if_closed)
+    }
+}
+
+fn end_if_closed(e: std::io::Error) -> std::io::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    e
 }
 
 /// Exit status for bad input or usage: nothing was sent.

@@ -1,35 +1,12 @@
 //! `leadbridge contacts import` and `contacts list`, run as the real binary against a data
 //! directory in a tempdir, with the seed-shaped fixtures in tests/fixtures/events/.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{exec, head_one};
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn leadbridge(data_dir: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_leadbridge"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("LEADBRIDGE_DATA_DIR")
-        .output()
-        .expect("the leadbridge binary runs");
-    Run {
-        code: status.code().expect("exited normally"),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,7 +18,7 @@ fn fixture(name: &str) -> String {
 fn list_json(data_dir: &Path, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["contacts", "list", "--json"];
     args.extend_from_slice(extra);
-    let run = leadbridge(data_dir, &args);
+    let run = exec(data_dir, &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.stdout
         .lines()
@@ -52,7 +29,7 @@ fn list_json(data_dir: &Path, extra: &[&str]) -> Vec<Value> {
 #[test]
 fn imports_the_seed_fixtures_and_lists_them() {
     let dir = tempfile::tempdir().unwrap();
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", &fixture("seed000-leads.json")],
     );
@@ -65,7 +42,7 @@ fn imports_the_seed_fixtures_and_lists_them() {
         run.stdout
     );
 
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", &fixture("seed003-events.ndjson")],
     );
@@ -81,7 +58,7 @@ fn imports_the_seed_fixtures_and_lists_them() {
         run.stdout
     );
 
-    let run = leadbridge(dir.path(), &["contacts", "import", &fixture("leads.csv")]);
+    let run = exec(dir.path(), &["contacts", "import", &fixture("leads.csv")]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout.contains("(CSV)") && run.stdout.contains("8 new"),
@@ -106,7 +83,7 @@ fn imports_the_seed_fixtures_and_lists_them() {
     assert_eq!(hana["events"][0]["kind"], "conversation.feedback");
 
     // Importing again changes nothing and says so.
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", &fixture("seed000-leads.json")],
     );
@@ -122,7 +99,7 @@ fn imports_the_seed_fixtures_and_lists_them() {
 #[test]
 fn rejected_rows_exit_2_and_the_valid_rows_are_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", &fixture("bad-rows.ndjson")],
     );
@@ -165,7 +142,7 @@ fn json_array_errors_name_element_and_line() {
         "[\n  {\"event\":\"lead.qualified\",\"timestamp\":\"2026-04-05T14:30:00Z\",\"lead\":{\"email\":\"ok@acme.example\"}},\n  {\"event\":\"lead.qualified\",\"timestamp\":\"2026-04-05T14:30:00Z\",\"lead\":{\"email\":\"ok@acme.example\",\"qualificationScore\":-5}}\n]\n",
     )
     .unwrap();
-    let run = leadbridge(dir.path(), &["contacts", "import", file.to_str().unwrap()]);
+    let run = exec(dir.path(), &["contacts", "import", file.to_str().unwrap()]);
     assert_eq!(run.code, 2);
     assert!(
         run.stdout.contains("  element [1] (line 3), field lead.qualificationScore: must be between 0 and 100, got -5"),
@@ -183,7 +160,7 @@ fn malformed_or_unreadable_files_exit_2_with_nothing_imported() {
         "[{\"event\":\"lead.qualified\",\"timestamp\":\"2026-04-05T14:30:00Z\",\"lead\":{\"email\":\"a@acme.example\"}}\n {\"event\":1}]",
     )
     .unwrap();
-    let run = leadbridge(dir.path(), &["contacts", "import", file.to_str().unwrap()]);
+    let run = exec(dir.path(), &["contacts", "import", file.to_str().unwrap()]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.starts_with("error[INVALID_INPUT]: "),
@@ -203,7 +180,7 @@ fn malformed_or_unreadable_files_exit_2_with_nothing_imported() {
     );
 
     let missing = dir.path().join("missing.csv");
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", missing.to_str().unwrap()],
     );
@@ -216,7 +193,7 @@ fn malformed_or_unreadable_files_exit_2_with_nothing_imported() {
 
     let latin1 = dir.path().join("latin1.csv");
     std::fs::write(&latin1, b"email,firstName\nz@acme.example,Zo\xe9\n").unwrap();
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", latin1.to_str().unwrap()],
     );
@@ -232,7 +209,7 @@ fn malformed_or_unreadable_files_exit_2_with_nothing_imported() {
 #[test]
 fn import_json_report_for_scripts() {
     let dir = tempfile::tempdir().unwrap();
-    let run = leadbridge(
+    let run = exec(
         dir.path(),
         &["contacts", "import", "--json", &fixture("bad-rows.ndjson")],
     );
@@ -253,10 +230,10 @@ fn import_json_report_for_scripts() {
 fn list_table_is_aligned_and_filters_work() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
-        leadbridge(dir.path(), &["contacts", "import", &fixture("leads.csv")]).code,
+        exec(dir.path(), &["contacts", "import", &fixture("leads.csv")]).code,
         0
     );
-    let run = leadbridge(dir.path(), &["contacts", "list"]);
+    let run = exec(dir.path(), &["contacts", "list"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(lines[0].starts_with("EMAIL"), "{}", run.stdout);
@@ -304,7 +281,7 @@ fn list_table_is_aligned_and_filters_work() {
             "bill.turner@tyrell.example"
         ]
     );
-    let page = leadbridge(
+    let page = exec(
         dir.path(),
         &["contacts", "list", "--limit", "3", "--offset", "2"],
     );
@@ -313,7 +290,7 @@ fn list_table_is_aligned_and_filters_work() {
         "{}",
         page.stdout
     );
-    let closed = leadbridge(dir.path(), &["contacts", "list", "--status", "closed"]);
+    let closed = exec(dir.path(), &["contacts", "list", "--status", "closed"]);
     assert_eq!(closed.stdout, "No contacts.\n0 contacts.\n");
 }
 
@@ -321,9 +298,6 @@ fn list_table_is_aligned_and_filters_work() {
 /// the command ends quietly (status 0, nothing on stderr) instead of panicking on the write.
 #[test]
 fn a_reader_that_stops_early_ends_the_command_quietly() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
     let data = tempfile::tempdir().unwrap();
     // Enough contacts that the output overflows the pipe's buffer (64 KiB on Linux), so a
     // write happens after the reader has gone.
@@ -336,27 +310,12 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
         .collect();
     let file = data.path().join("events.ndjson");
     std::fs::write(&file, events).unwrap();
-    let imported = leadbridge(data.path(), &["contacts", "import", file.to_str().unwrap()]);
+    let imported = exec(data.path(), &["contacts", "import", file.to_str().unwrap()]);
     assert_eq!(imported.code, 0, "{}", imported.stderr);
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_leadbridge"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["contacts", "list", "--json", "--limit", "2000"])
-        .env_remove("LEADBRIDGE_DATA_DIR")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // The reader (and with it the pipe's read end) is gone here.
-    let out = child.wait_with_output().unwrap();
-    let first: Value = serde_json::from_str(&first).expect("the first line is a whole contact");
+    let mut list = common::leadbridge(data.path());
+    list.args(["contacts", "list", "--json", "--limit", "2000"]);
+    let first: Value =
+        serde_json::from_str(&head_one(list)).expect("the first line is a whole contact");
     assert!(first["email"].as_str().unwrap().ends_with("@pipe.example"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
 }

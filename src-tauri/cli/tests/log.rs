@@ -1,6 +1,8 @@
 //! `leadbridge log ...` against a real data directory: rows are written through the core's
 //! delivery-log API (as the sync engine writes them), then the built binary reads them back.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -401,4 +403,43 @@ fn export_writes_quoted_csv_to_a_file_or_stdout() {
 
     let out = leadbridge(dir.path(), &["log", "export", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "--csv is required");
+}
+
+/// `leadbridge log list --json | head -1` (and the table, and the CSV export to stdout): the
+/// reader closes the pipe after one line, and the command ends quietly (status 0, nothing on
+/// stderr) instead of reporting a failed write.
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let conn = store.conn();
+        let now = deliveries::parse_time("2025-03-01T10:00:00Z").unwrap();
+        let batch = deliveries::begin_batch(&conn, DeliveryTrigger::Manual, now).unwrap();
+        // Enough deliveries that every output overflows the pipe's buffer (64 KiB on Linux),
+        // so a write happens after the reader has gone.
+        for i in 0..1_000 {
+            let email = format!("reader{i:04}@pipe.example");
+            deliveries::begin_delivery(&conn, &new(batch, &email, DeliveryObject::Lead), now)
+                .unwrap();
+        }
+    }
+    let command = |args: &[&str]| {
+        let mut c = common::leadbridge(dir.path());
+        c.args(args).env("RUST_LOG", "warn");
+        c
+    };
+
+    let first = common::head_one(command(&["log", "list", "--json", "--limit", "0"]));
+    let first: Value = serde_json::from_str(&first).expect("the first line is a whole delivery");
+    assert_eq!(first["email"], "reader0999@pipe.example", "newest first");
+
+    let header = common::head_one(command(&["log", "list", "--limit", "0"]));
+    assert!(
+        header.contains("STATUS") && header.contains("EMAIL"),
+        "{header}"
+    );
+
+    let header = common::head_one(command(&["log", "export", "--csv"]));
+    assert!(header.starts_with(deliveries::CSV_COLUMNS[0]), "{header}");
 }

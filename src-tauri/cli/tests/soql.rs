@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{connect_no_browser, demo_org, leadbridge, run, text};
+use common::{connect_no_browser, demo_org, head_one, leadbridge, run, text};
 use leadbridge_core::salesforce::records::{AutoAssign, NewRecord, WriteOptions};
 use leadbridge_core::salesforce::token_vault::TokenVault;
 use leadbridge_core::salesforce::SalesforceClient;
@@ -194,6 +194,16 @@ async fn pages_past_two_thousand_rows_up_to_max_rows() {
     let out = soql(dir.path(), &[query, "--max-rows", "0"]).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("--max-rows must be between 1 and 50000, not 0"));
+
+    // `soql QUERY | head -1`: the 2,000-row table overflows the pipe's buffer; the reader
+    // closes the pipe after the header, and the command ends quietly (status 0, and no
+    // "N of M rows" on stderr either).
+    let mut cmd = leadbridge(dir.path());
+    cmd.args(["soql", query]);
+    let header = tokio::task::spawn_blocking(move || head_one(cmd))
+        .await
+        .unwrap();
+    assert!(header.contains("LastName"), "{header}");
     disconnect(dir.path()).await;
 }
 

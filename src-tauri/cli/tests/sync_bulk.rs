@@ -44,7 +44,7 @@ fn sync_picks_bulk_by_size_and_the_flags_force_it() {
     assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
     let err = common::text(&out.stderr);
     assert!(
-        err.contains("Path: Bulk API 2.0: 25 records, above the threshold of 20; 1 of the 15000 batches left today"),
+        err.contains("Path: Bulk API 2.0: 25 records, above the threshold of 20; 1 of the 15,000 batches left today"),
         "{err}"
     );
     assert!(common::text(&out.stdout).contains("Bulk API 2.0: CSV ingest jobs"));

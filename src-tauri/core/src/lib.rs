@@ -19,6 +19,8 @@ pub mod serve;
 pub mod soql;
 pub mod store;
 pub mod sync;
+/// Text helpers for what the core writes for people (numbers with thousands separators).
+pub mod text;
 pub mod webhook;
 
 pub use error::{Error, ErrorCode, ErrorDetails, Result};

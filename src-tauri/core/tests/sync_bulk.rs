@@ -43,6 +43,25 @@ async fn count(client: &leadbridge_core::salesforce::SalesforceClient, soql: &st
     query(client, soql).await.len()
 }
 
+/// Salesforce holds the bulk job: the push uploads, closes and polls until it "crashes" (the
+/// timeout drops it mid-poll), leaving one job with one upload for a restart to pick up.
+async fn crash_while_held(
+    env: &common::Env,
+    client: &leadbridge_core::salesforce::SalesforceClient,
+) {
+    env.org.set_bulk_faults(BulkFaults {
+        hold: true,
+        ..BulkFaults::default()
+    });
+    let crashed = tokio::time::timeout(
+        Duration::from_millis(1500),
+        push(client, &env.store, &Selection::All, &bulk_options()),
+    )
+    .await;
+    assert!(crashed.is_err(), "the push was still polling");
+    assert_eq!((jobs(env), uploads(env)), (1, 1));
+}
+
 #[tokio::test]
 async fn inserts_updates_and_campaign_members_travel_as_ingest_jobs() {
     let (env, client) = connected().await;
@@ -240,6 +259,10 @@ async fn the_preview_says_which_path_and_the_daily_allowance() {
         (12, 2000, false)
     );
     assert!(choice.allowance.is_none());
+    assert_eq!(
+        choice.reason,
+        "REST: 12 records, not above the Bulk API 2.0 threshold of 2,000"
+    );
 
     bulk::set_threshold(&env.store, 10).expect("setting");
     let plan = plan_push(
@@ -256,7 +279,9 @@ async fn the_preview_says_which_path_and_the_daily_allowance() {
     let allowance = choice.allowance.as_ref().expect("allowance");
     assert_eq!((allowance.max, allowance.remaining), (15_000, 15_000));
     assert!(
-        choice.reason.contains("15000 batches left today"),
+        choice
+            .reason
+            .contains("15,000 batches left today (15,000 a day)"),
         "{}",
         choice.reason
     );
@@ -280,18 +305,7 @@ async fn the_preview_says_which_path_and_the_daily_allowance() {
 async fn a_crash_after_the_upload_resumes_polling_the_same_job() {
     let (env, client) = connected().await;
     import(&env, &many(30, "bulk-crash.example"));
-    // Salesforce holds the job: the push uploads, closes, and polls forever.
-    env.org.set_bulk_faults(BulkFaults {
-        hold: true,
-        ..BulkFaults::default()
-    });
-    let crashed = tokio::time::timeout(
-        Duration::from_millis(1500),
-        push(&client, &env.store, &Selection::All, &bulk_options()),
-    )
-    .await;
-    assert!(crashed.is_err(), "the push was still polling");
-    assert_eq!((jobs(&env), uploads(&env)), (1, 1));
+    crash_while_held(&env, &client).await;
     let pending = deliveries::unfinished(&env.store.conn()).expect("unfinished");
     assert_eq!(pending.len(), 30);
     assert!(pending.iter().all(
@@ -384,18 +398,7 @@ async fn cancel_aborts_the_open_jobs_and_the_next_push_sends_the_rest() {
 async fn records_a_job_refused_before_a_crash_are_read_back_and_not_sent_again() {
     let (env, client) = connected().await;
     import(&env, &many(10, "bulk-refused.example"));
-    // Salesforce holds the job: the push uploads, closes, and polls until it "crashes".
-    env.org.set_bulk_faults(BulkFaults {
-        hold: true,
-        ..BulkFaults::default()
-    });
-    let crashed = tokio::time::timeout(
-        Duration::from_millis(1500),
-        push(&client, &env.store, &Selection::All, &bulk_options()),
-    )
-    .await;
-    assert!(crashed.is_err(), "the push was still polling");
-    assert_eq!((jobs(&env), uploads(&env)), (1, 1));
+    crash_while_held(&env, &client).await;
 
     // Meanwhile someone creates three of those Leads by hand, and the org's duplicate rule
     // is on: Salesforce refuses the job's three rows for good (DUPLICATES_DETECTED).

@@ -143,53 +143,34 @@ pub fn run(data_dir: Option<&Path>, command: LogCommand) -> Result<ExitCode> {
     }
 }
 
+/// A write that failed for another reason than a reader that went away (`| head`): that one
+/// ends the process quietly in [`output::Stdout`].
 fn io_error(e: std::io::Error) -> Error {
     Error::new(ErrorCode::Io, format!("cannot write to stdout: {e}"))
-}
-
-/// A reader that went away (`| head`) ends the listing; it is not an error.
-fn closed(e: &Error) -> bool {
-    e.code == ErrorCode::Cancelled
-}
-
-fn write_line(out: &mut impl Write, line: std::fmt::Arguments<'_>) -> Result<()> {
-    match out.write_fmt(line).and_then(|_| out.write_all(b"\n")) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            Err(Error::new(ErrorCode::Cancelled, "the output was closed"))
-        }
-        other => other.map_err(io_error),
-    }
 }
 
 fn list(data_dir: Option<&Path>, query: &DeliveryQuery, json: bool) -> Result<ExitCode> {
     let ctx = Context::open(data_dir)?;
     let conn = ctx.store.conn();
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // Buffered: a long listing is a few large writes rather than one per row.
+    let mut out = BufWriter::new(output::stdout());
     if !json {
-        write_line(
-            &mut out,
-            format_args!(
-                "{:>8}  {:<24}  {:<9}  {:<14}  {:<9}  {:>3}  {:<32}  ERROR",
-                "ID", "CREATED", "STATUS", "OBJECT", "ACTION", "TRY", "EMAIL"
-            ),
-        )?;
+        writeln!(
+            out,
+            "{:>8}  {:<24}  {:<9}  {:<14}  {:<9}  {:>3}  {:<32}  ERROR",
+            "ID", "CREATED", "STATUS", "OBJECT", "ACTION", "TRY", "EMAIL"
+        )
+        .map_err(io_error)?;
     }
     let shown = deliveries::for_each(&conn, query, |d| {
         if json {
-            write_line(&mut out, format_args!("{}", serde_json::to_string(&d)?))
+            writeln!(out, "{}", serde_json::to_string(&d)?)
         } else {
-            write_line(&mut out, format_args!("{}", table_row(&d)))
+            writeln!(out, "{}", table_row(&d))
         }
-    });
-    let shown = match shown {
-        Err(e) if closed(&e) => return Ok(ExitCode::SUCCESS),
-        other => other?,
-    };
-    match out.flush() {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        other => other.map_err(io_error)?,
-    }
+        .map_err(io_error)
+    })?;
+    out.flush().map_err(io_error)?;
     if let Some(limit) = query.limit {
         if shown == u64::from(limit) {
             let total = deliveries::count(&conn, query)?;
@@ -378,8 +359,7 @@ fn export(data_dir: Option<&Path>, query: &DeliveryQuery, file: Option<&Path>) -
     let ctx = Context::open(data_dir)?;
     let conn = ctx.store.conn();
     let Some(file) = file else {
-        let stdout = std::io::stdout();
-        deliveries::export_csv(&conn, query, BufWriter::new(stdout.lock()))?;
+        deliveries::export_csv(&conn, query, BufWriter::new(output::stdout()))?;
         return Ok(ExitCode::SUCCESS);
     };
     // Write beside the target and rename, so FILE is the whole export or untouched.

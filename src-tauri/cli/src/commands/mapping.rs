@@ -1,7 +1,6 @@
 //! `leadbridge mapping ...`: export, import, validate, history, diff and revert the mapping
 //! document. Thin over `leadbridge_core::mapping`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -105,11 +104,7 @@ fn export_cmd(versions: &MappingStore<'_>, file: Option<&Path>) -> Result<ExitCo
     let text = export(&current.document)?;
     match file {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write to stdout: {e}")))?;
+            out!("{text}");
         }
         Some(path) => {
             write_atomically(path, &text)?;

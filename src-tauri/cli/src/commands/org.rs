@@ -4,7 +4,6 @@
 //! and shell history).
 
 use clap::Subcommand;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -152,12 +151,11 @@ fn read_secret(var: &str) -> Result<Secret> {
     }
 }
 
-/// `Open: <url>` on its own stdout line, flushed at once so a script can act on it.
+/// `Open: <url>` on its own stdout line. Stdout is line-buffered, so the line is flushed at
+/// once and a script can act on it.
 fn print_open_line(url: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "Open: {url}")
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write to stdout: {e}")))
+    outln!("Open: {url}");
+    Ok(())
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -3,12 +3,11 @@
 //! and sent nothing. Rows go to stdout (an aligned table, or one JSON object per record per
 //! line); how many of how many goes to stderr, so stdout stays clean for pipes.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use leadbridge_core::soql::{self, QueryResult};
-use leadbridge_core::{Error, ErrorCode, Result};
+use leadbridge_core::{Error, Result};
 
 use super::context::Context;
 use super::org::runtime;
@@ -36,7 +35,7 @@ pub fn run(data_dir: Option<&Path>, query: &str, json: bool, max_rows: usize) ->
     } else {
         table(&result, shown)
     };
-    write_stdout(&text)?;
+    out!("{text}");
     if !result.is_count {
         let total = result.total_size;
         let more = if (shown as u64) < total {
@@ -119,17 +118,6 @@ fn fit(text: &str) -> String {
         format!("{}…", flat.chars().take(MAX_CELL - 1).collect::<String>())
     } else {
         flat
-    }
-}
-
-/// A reader that went away (`| head`) is not an error.
-fn write_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => {
-            other.map_err(|e| Error::new(ErrorCode::Io, format!("cannot write to stdout: {e}")))
-        }
     }
 }
 

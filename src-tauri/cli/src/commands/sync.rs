@@ -11,7 +11,7 @@
 //! The path (REST, or Bulk API 2.0 above the `sync.bulkThreshold` setting) is the plan's:
 //! `--dry-run` prints it, with the org's daily Bulk API batch allowance, on stderr.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -215,29 +215,27 @@ fn finish(report: &SyncReport, json: bool) -> Result<ExitCode> {
 }
 
 fn print_report(report: &SyncReport) {
-    let mut out = std::io::stdout().lock();
     for r in &report.results {
         let status = match r.status {
             ResultStatus::Succeeded => "ok",
             ResultStatus::Failed => "FAILED",
             ResultStatus::Skipped => "skipped",
         };
-        let _ = write!(
-            out,
-            "{status:<8} {:<10} {:<8} {}",
-            r.action, r.object, r.email
+        let id = r.id.as_ref().map(|id| format!(" {id}")).unwrap_or_default();
+        let error = r
+            .error
+            .as_ref()
+            .map(|e| format!(" [{}] {}", e.code, e.message))
+            .unwrap_or_default();
+        outln!(
+            "{status:<8} {:<10} {:<8} {}{id}{error}",
+            r.action,
+            r.object,
+            r.email
         );
-        if let Some(id) = &r.id {
-            let _ = write!(out, " {id}");
-        }
-        if let Some(e) = &r.error {
-            let _ = write!(out, " [{}] {}", e.code, e.message);
-        }
-        let _ = writeln!(out);
     }
     let count = |s| report.count(s);
-    let _ = writeln!(
-        out,
+    outln!(
         "{} contacts: {} succeeded, {} failed, {} skipped{}; {} API calls for writes, {} for look-ups",
         report.results.len() + report.pending.len(),
         count(ResultStatus::Succeeded),
@@ -264,13 +262,11 @@ fn print_plan(plan: &Plan, json: bool) -> Result<()> {
         }
         return Ok(());
     }
-    let mut out = std::io::stdout().lock();
     for item in &plan.items {
-        let _ = writeln!(out, "{}", describe_item(item));
+        outln!("{}", describe_item(item));
     }
     let t = &plan.totals;
-    let _ = writeln!(
-        out,
+    outln!(
         "{} contacts: {} to create, {} to update, {} unchanged, {} skipped, {} invalid; {} campaign members, {} Opportunities, {} Account updates; {} API calls for writes ({}), {} used for look-ups. Nothing was sent (dry run).",
         t.contacts, t.create, t.update, t.unchanged, t.skipped, t.invalid, t.campaign_members,
         t.opportunities, t.account_updates, t.write_calls,

@@ -29,6 +29,53 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A finished run of the binary: its exit status and its output as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The binary on `data_dir` with `args`, run to its end on this thread (for the tests that
+/// serve no demo org; those use [`run`]).
+pub fn exec(data_dir: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = leadbridge(data_dir)
+        .args(args)
+        .output()
+        .expect("the leadbridge binary runs");
+    Run {
+        code: status.code().expect("exited normally"),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+/// `leadbridge ... | head -1`: reads the first line of the command's stdout, closes the pipe,
+/// and checks that the command then ends quietly: status 0 and nothing on stderr (no panic, no
+/// error line). Returns that first line. The command must print more than the pipe holds
+/// (64 KiB on Linux) for a write to happen after the reader has gone.
+pub fn head_one(mut cmd: Command) -> String {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the leadbridge binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader, and with it the pipe's read end, is gone here.
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
+    first
+}
+
 /// Runs the CLI off the async runtime (the demo org is served by it meanwhile).
 pub async fn run(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().expect("the binary runs"))

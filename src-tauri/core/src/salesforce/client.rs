@@ -733,14 +733,7 @@ impl SalesforceClient {
                     sink(&chunk)?;
                 }
                 inner.api_calls.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!(
-                    profile = %inner.profile.name,
-                    %method,
-                    resource = %resource_for_log(&url, &inner.instance),
-                    status,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "salesforce call (streamed)"
-                );
+                self.log_answer(&method, &url, status, started, true);
                 return Ok(Answer {
                     status,
                     body: Vec::new(),
@@ -750,14 +743,7 @@ impl SalesforceClient {
                 .bytes()
                 .await
                 .map_err(|e| api_error::network_error(&e, inner.instance.host()))?;
-            tracing::debug!(
-                profile = %inner.profile.name,
-                %method,
-                resource = %resource_for_log(&url, &inner.instance),
-                status,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "salesforce call"
-            );
+            self.log_answer(&method, &url, status, started, false);
             if status == 401 {
                 if !renewed {
                     renewed = true;
@@ -796,6 +782,28 @@ impl SalesforceClient {
                 what,
             ));
         }
+    }
+
+    /// One debug line per answer. Only the profile name, the method, the resource without its
+    /// query string (see [`resource_for_log`]), the status and the time are logged: never the
+    /// token, the headers or a body, so no secret or personal data reaches the logs.
+    fn log_answer(
+        &self,
+        method: &Method,
+        url: &str,
+        status: u16,
+        started: Instant,
+        streamed: bool,
+    ) {
+        tracing::debug!(
+            profile = %self.inner.profile.name,
+            %method,
+            resource = %resource_for_log(url, &self.inner.instance),
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "salesforce call{}",
+            if streamed { " (streamed)" } else { "" }
+        );
     }
 
     fn observe_limits(&self, headers: &HeaderMap) {

@@ -31,6 +31,7 @@ use crate::salesforce::bulk::{DAILY_BATCHES_LIMIT, MAX_UPLOAD_RAW_BYTES, RECORDS
 use crate::salesforce::limits::OrgLimit;
 use crate::salesforce::SalesforceClient;
 use crate::store::Store;
+use crate::text::thousands;
 use crate::{Error, ErrorCode, Result};
 
 pub use recover::{abort_open_jobs, recover};
@@ -197,6 +198,8 @@ pub async fn choose(
         .iter()
         .map(|c| (u64::from(*c)).div_ceil(RECORDS_PER_BATCH) as u32)
         .sum();
+    // Counts for a person to read: "2,000", not "2000".
+    let (n_records, n_batches) = (thousands(records), thousands(batches));
     let (mut bulk, mut reason) = match mode {
         BulkMode::Never => (
             false,
@@ -207,14 +210,20 @@ pub async fn choose(
             "REST: nothing in this push travels in bulk (new or changed Leads, campaign members)"
                 .to_string(),
         ),
-        BulkMode::Always => (true, format!("Bulk API 2.0 (forced): {records} records")),
+        BulkMode::Always => (true, format!("Bulk API 2.0 (forced): {n_records} records")),
         BulkMode::Auto if records > threshold => (
             true,
-            format!("Bulk API 2.0: {records} records, above the threshold of {threshold}"),
+            format!(
+                "Bulk API 2.0: {n_records} records, above the threshold of {}",
+                thousands(threshold)
+            ),
         ),
         BulkMode::Auto => (
             false,
-            format!("REST: {records} records, not above the Bulk API 2.0 threshold of {threshold}"),
+            format!(
+                "REST: {n_records} records, not above the Bulk API 2.0 threshold of {}",
+                thousands(threshold)
+            ),
         ),
     };
     let mut allowance = None;
@@ -225,14 +234,15 @@ pub async fn choose(
         allowance = limits.get(DAILY_BATCHES_LIMIT).cloned();
         if let Some(a) = &allowance {
             reason.push_str(&format!(
-                "; {batches} of the {} batches left today ({} a day)",
-                a.remaining, a.max
+                "; {n_batches} of the {} batches left today ({} a day)",
+                thousands(a.remaining),
+                thousands(a.max)
             ));
             if a.remaining < i64::from(batches) && mode == BulkMode::Auto {
                 bulk = false;
                 reason = format!(
-                    "REST: {records} records would need {batches} Bulk API batches but only {} are left today",
-                    a.remaining
+                    "REST: {n_records} records would need {n_batches} Bulk API batches but only {} are left today",
+                    thousands(a.remaining)
                 );
             }
         }
