@@ -2,6 +2,7 @@
 //! PRODUCT.md (0 ok, 1 some deliveries failed, 2 bad input or usage).
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::process::ExitCode;
 
 use leadbridge_core::Error;
@@ -17,7 +18,8 @@ macro_rules! outln {
 }
 
 /// Writes to stdout. A reader that stops early (`leadbridge log list | head`) ends the process
-/// quietly with status 0, as other command-line tools do, where `println!` would panic; any
+/// quietly with status 0 (or the status the command recorded, [`set_status_if_closed`]), as
+/// other command-line tools do, where `println!` would panic; any
 /// other write error (a full disk behind `>`) is reported and exits 1. The work the output
 /// describes is already recorded by then: no contact or delivery depends on it being read.
 pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) {
@@ -37,7 +39,7 @@ pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) {
 
 /// Stdout as an [`std::io::Write`] for output that goes through a writer (a listing behind a
 /// `BufWriter`, a CSV export), with [`write_out`]'s rule for a reader that stops early: the
-/// process ends there, quietly, with status 0. Any other write error goes back to the caller,
+/// process ends there, quietly. Any other write error goes back to the caller,
 /// which reports it in its own words.
 pub struct Stdout(std::io::StdoutLock<'static>);
 
@@ -56,9 +58,19 @@ impl Write for Stdout {
     }
 }
 
+/// The status a closed pipe ends the process with: 0 unless the command already knows its
+/// outcome is a failure (see [`set_status_if_closed`]).
+static STATUS_IF_CLOSED: AtomicU8 = AtomicU8::new(0);
+
+/// Records the status the command will end with, before it prints its results, so a reader
+/// that stops early does not turn "some deliveries failed" (1) into success (0).
+pub fn set_status_if_closed(status: u8) {
+    STATUS_IF_CLOSED.store(status, Ordering::Relaxed);
+}
+
 fn end_if_closed(e: std::io::Error) -> std::io::Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(0);
+        std::process::exit(i32::from(STATUS_IF_CLOSED.load(Ordering::Relaxed)));
     }
     e
 }

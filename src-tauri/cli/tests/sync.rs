@@ -200,6 +200,44 @@ fn json_lines_exit_statuses_dry_run_and_log_retry() {
 }
 
 #[test]
+fn a_reader_that_stops_early_keeps_the_failed_status() {
+    let s = Setup::new();
+    // A campaign that does not exist: every Lead is created, every campaign member refused.
+    s.save_doc(&MappingDocument {
+        campaign_id: Some("701000000000000AAA".into()),
+        ..MappingDocument::default()
+    });
+    // Enough JSON lines to fill the pipe (64 KiB), so a write meets the closed reader.
+    let events: Vec<Value> = (0..400)
+        .map(|i| event(&format!("visitor{i}@pipe.example"), 50))
+        .collect();
+    s.import(&events);
+    let (first, out) = common::head_one_output(s.command(&[
+        "sync",
+        "--all",
+        "--json",
+        "--retry-delays-ms",
+        "10",
+    ]));
+    let stderr = common::text(&out.stderr);
+    let first: Value = serde_json::from_str(&first).expect("the first line is a whole result");
+    assert_eq!(first["status"], "failed");
+    assert_eq!(out.status.code(), Some(1), "some deliveries failed: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("error["), "{stderr}");
+    // Every result is in the delivery log, read or not.
+    let failed = deliveries::count(
+        &s.store().conn(),
+        &DeliveryQuery {
+            status: vec![DeliveryStatus::Failed],
+            ..DeliveryQuery::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(failed, 400);
+    s.cleanup();
+}
+
+#[test]
 fn not_connected_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.ndjson");

@@ -188,6 +188,12 @@ fn execute_options(policy: RetryPolicy, json: bool) -> ExecuteOptions {
 
 /// Prints the results and picks the exit status.
 fn finish(report: &SyncReport, json: bool) -> Result<ExitCode> {
+    let status = if report.all_delivered() {
+        0
+    } else {
+        EXIT_FAILED
+    };
+    output::set_status_if_closed(status);
     if json {
         for result in &report.results {
             output::json_line(result)?;
@@ -207,11 +213,7 @@ fn finish(report: &SyncReport, json: bool) -> Result<ExitCode> {
             "{failed} deliveries failed; see `leadbridge log list --status failed`, retry with `leadbridge log retry --failed`"
         );
     }
-    Ok(if report.all_delivered() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FAILED)
-    })
+    Ok(ExitCode::from(status))
 }
 
 fn print_report(report: &SyncReport) {

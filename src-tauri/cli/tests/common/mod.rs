@@ -58,7 +58,16 @@ pub fn exec(data_dir: &Path, args: &[&str]) -> Run {
 /// and checks that the command then ends quietly: status 0 and nothing on stderr (no panic, no
 /// error line). Returns that first line. The command must print more than the pipe holds
 /// (64 KiB on Linux) for a write to happen after the reader has gone.
-pub fn head_one(mut cmd: Command) -> String {
+pub fn head_one(cmd: Command) -> String {
+    let (first, out) = head_one_output(cmd);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
+    first
+}
+
+/// [`head_one`] without its checks: the first line and how the command ended.
+pub fn head_one_output(mut cmd: Command) -> (String, Output) {
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -69,11 +78,7 @@ pub fn head_one(mut cmd: Command) -> String {
         .read_line(&mut first)
         .unwrap();
     // The reader, and with it the pipe's read end, is gone here.
-    let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.is_empty(), "nothing on stderr: {stderr}");
-    first
+    (first, child.wait_with_output().unwrap())
 }
 
 /// Runs the CLI off the async runtime (the demo org is served by it meanwhile).

@@ -7,6 +7,8 @@
 //! credentials and for bare Salesforce session ids. Over-redacting an innocent value is
 //! acceptable; leaking a token is not.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// What a redacted value becomes.
@@ -49,13 +51,30 @@ const SECRET_KEY_PARTS: &[&str] = &[
 /// Whether a key (JSON key, form field, header name) names a secret; case-insensitive, and
 /// separators are ignored (`Client-Secret` = `client_secret` = `clientSecret`).
 pub fn is_secret_key(key: &str) -> bool {
-    let norm: String = key
-        .chars()
+    // Normalised on the stack: this runs for every key and word of every logged body.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+        if len == buf.len() {
+            return is_secret_norm(&key_norm_owned(key));
+        }
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    // Only ASCII alphanumerics were kept, so this is valid UTF-8.
+    std::str::from_utf8(&buf[..len]).is_ok_and(is_secret_norm)
+}
+
+fn key_norm_owned(key: &str) -> String {
+    key.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
-        .collect();
+        .collect()
+}
+
+fn is_secret_norm(norm: &str) -> bool {
     !norm.is_empty()
-        && (SECRET_KEYS.contains(&norm.as_str())
+        && (SECRET_KEYS.contains(&norm)
             || SECRET_KEY_PARTS.iter().any(|part| norm.contains(part)))
 }
 
@@ -86,8 +105,7 @@ pub fn redact_value(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(redact_value),
         // A string may itself carry a credential: "Bearer …", a URL with ?access_token=, ….
         Value::String(s) => {
-            let clean = redact_text(s);
-            if clean != *s {
+            if let Cow::Owned(clean) = redact_text_cow(s) {
                 *s = clean;
             }
         }
@@ -146,9 +164,21 @@ pub(crate) fn clean_body(text: &str) -> String {
 }
 
 fn redact_text(text: &str) -> String {
+    redact_text_cow(text).into_owned()
+}
+
+/// [`redact_text`] without copying a text that holds nothing to redact (most do: a push logs
+/// tens of thousands of record bodies).
+fn redact_text_cow(text: &str) -> Cow<'_, str> {
+    fn then<'a>(text: Cow<'a, str>, f: fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+        match text {
+            Cow::Borrowed(t) => f(t),
+            Cow::Owned(t) => Cow::Owned(f(&t).into_owned()),
+        }
+    }
     let text = redact_pairs(text);
-    let text = redact_auth_schemes(&text);
-    redact_session_ids(&text)
+    let text = then(text, redact_auth_schemes);
+    then(text, redact_session_ids)
 }
 
 fn is_key_byte(b: u8) -> bool {
@@ -156,9 +186,10 @@ fn is_key_byte(b: u8) -> bool {
 }
 
 /// `key=value`, `key: value`, `"key": "value"`, `key='value'` with a secret-naming key.
-fn redact_pairs(text: &str) -> String {
+fn redact_pairs(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    // Allocated only when something is redacted.
+    let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
@@ -217,8 +248,11 @@ fn redact_pairs(text: &str) -> String {
         }
         i = resume.max(i);
     }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
     out.push_str(&text[copied..]);
-    out
+    Cow::Owned(out)
 }
 
 fn is_token_byte(b: u8) -> bool {
@@ -227,10 +261,11 @@ fn is_token_byte(b: u8) -> bool {
 
 /// `Bearer <token>` and Salesforce's `OAuth <token>` where the word after looks like a
 /// credential (16+ token characters), so prose such as "OAuth flow failed" stays readable.
-fn redact_auth_schemes(text: &str) -> String {
+fn redact_auth_schemes(text: &str) -> Cow<'_, str> {
     const SCHEMES: &[&str] = &["bearer", "oauth"];
     let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    // Allocated only when something is redacted.
+    let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
@@ -242,8 +277,8 @@ fn redact_auth_schemes(text: &str) -> String {
         while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
-        let word = text[start..i].to_ascii_lowercase();
-        if !SCHEMES.contains(&word.as_str()) {
+        let word = &text[start..i];
+        if !SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(word)) {
             continue;
         }
         let mut j = i;
@@ -264,15 +299,19 @@ fn redact_auth_schemes(text: &str) -> String {
         }
         i = k.max(i);
     }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
     out.push_str(&text[copied..]);
-    out
+    Cow::Owned(out)
 }
 
 /// A Salesforce session id (an access token) is the 15- or 18-character org id, `!`, and a long
 /// opaque string: `00D5g000004ABCD!AQ4AQ...`. Redact it wherever it appears, even without a key.
-fn redact_session_ids(text: &str) -> String {
+fn redact_session_ids(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    // Allocated only when something is redacted.
+    let mut out = String::new();
     let mut copied = 0;
     let mut search_from = 0;
     while let Some(offset) = text[search_from..].find('!') {
@@ -301,8 +340,11 @@ fn redact_session_ids(text: &str) -> String {
         copied = end;
         search_from = end;
     }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
     out.push_str(&text[copied..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Decodes `%XX` escapes of ASCII characters so `client%5Fsecret` is recognised; anything else
@@ -463,6 +505,26 @@ mod tests {
         ] {
             assert!(!is_secret_key(key), "{key}");
         }
+        // Keys longer than the stack buffer are normalised the same way.
+        let long = format!("{}_Refresh-Token", "x".repeat(80));
+        assert!(is_secret_key(&long));
+        assert!(!is_secret_key(&"x".repeat(80)));
+    }
+
+    #[test]
+    fn clean_text_is_not_copied_and_dirty_text_is_redacted_in_every_pass() {
+        let clean = "Lead created for ada@example.com (OAuth flow ok)";
+        assert!(matches!(redact_text_cow(clean), Cow::Borrowed(_)));
+        let dirty = "password=hunter2 then Bearer abcdefghijklmnopqrstuvwx and 00D000000000001!AQ4AQabcdefghijklmnopqrstuv";
+        let out = redact_text_cow(dirty);
+        assert!(matches!(out, Cow::Owned(_)));
+        assert!(!out.contains("hunter2"), "{out}");
+        assert!(!out.contains("abcdefghijklmnopqrstuvwx"), "{out}");
+        assert!(!out.contains("AQ4AQ"), "{out}");
+        let mut v = serde_json::json!({"note": clean, "memo": dirty});
+        redact_value(&mut v);
+        assert_eq!(v["note"], clean);
+        assert!(!v["memo"].as_str().unwrap().contains("hunter2"));
     }
 
     #[test]

@@ -26,6 +26,7 @@
 //!   first contact of the push that matches it decides).
 //! - Manual pushes ignore criteria and create no Tasks (seed 002), so neither appears here.
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
@@ -61,13 +62,25 @@ pub struct PlanInput<'a> {
 
 /// Plans every contact, in the order given.
 pub fn plan(input: &PlanInput<'_>) -> Plan {
+    finish(
+        plan_items(input, input.contacts),
+        input.mapping_version,
+        0,
+    )
+}
+
+/// Plans `contacts` in the order given, with `input`'s mapping and look-ups (`input.contacts`
+/// is not read). Given owned contacts, each is dropped as soon as its item is made, so a large
+/// push never holds all its contacts and its whole plan side by side.
+pub fn plan_items<C: Borrow<Contact>>(
+    input: &PlanInput<'_>,
+    contacts: impl IntoIterator<Item = C>,
+) -> Vec<PlanItem> {
     let mut accounts_claimed: HashMap<String, String> = HashMap::new();
-    let items = input
-        .contacts
-        .iter()
-        .map(|c| plan_contact(input, c, &mut accounts_claimed))
-        .collect();
-    finish(items, input.mapping_version, 0)
+    contacts
+        .into_iter()
+        .map(|c| plan_contact(input, c.borrow(), &mut accounts_claimed))
+        .collect()
 }
 
 /// Wraps items into a plan with its totals.

@@ -317,7 +317,7 @@ fn continue_deliveries(
 async fn plan_targets(
     client: &SalesforceClient,
     store: &Store,
-    targets: Targets,
+    mut targets: Targets,
     options: &PlanOptions,
 ) -> Result<Plan> {
     let calls_before = client.api_calls();
@@ -328,15 +328,17 @@ async fn plan_targets(
         let describes = describe(client, &doc).await?;
         check_mapping(&doc, &describes)?;
         let snapshot = look_up(client, &doc, &describes, &targets, options).await?;
-        let plan = planner::plan(&PlanInput {
-            contacts: &targets.contacts,
+        let input = PlanInput {
+            contacts: &[],
             doc: &doc,
             describes: &describes,
             snapshot: &snapshot,
             today: Utc::now().date_naive(),
             mapping_version: Some(versioned.version),
-        });
-        items = plan.items;
+        };
+        // The contacts are handed over: each is freed once planned (a large push's peak
+        // memory is its contacts, look-ups and plan side by side otherwise).
+        items = planner::plan_items(&input, std::mem::take(&mut targets.contacts));
     }
     items.extend(
         targets
