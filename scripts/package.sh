@@ -52,9 +52,17 @@ for listing in "deb:$deb_files" "rpm:$rpm_files"; do
   kind=${listing%%:*}
   files=${listing#*:}
   for want in usr/bin/leadbridge-app usr/share/applications/Leadbridge.desktop \
-      usr/share/icons/hicolor/128x128/apps/leadbridge-app.png; do
+      usr/share/icons/hicolor/{32x32,128x128,256x256,512x512}/apps/leadbridge-app.png; do
     grep -q "$want\$" <<<"$files" || { echo "the $kind package lacks $want" >&2; exit 1; }
   done
+  # Tauri installs a `*@2x.png` icon of W x H pixels under `hicolor/WxH@2`, which the icon theme
+  # spec reads as W x H at scale 2, i.e. 2W x 2H pixels: a 256 px `128x128@2x.png` landed in
+  # `256x256@2`. icons/ holds plain `WxH.png` files, so each lands under its real size.
+  if grep -q 'hicolor/[^/]*@' <<<"$files"; then
+    echo "the $kind package has a scaled hicolor directory:" >&2
+    grep 'hicolor/[^/]*@' <<<"$files" >&2
+    exit 1
+  fi
   # dpkg-deb lists `usr/...` (or `./usr/...`), rpm `/usr/...`.
   outside='^\(\./\|/\)\?usr\(/\|$\)'
   if grep -v "$outside" <<<"$files" | grep -v '^\./$' | grep -q .; then

@@ -28,6 +28,14 @@ test("the Connect screen shows what the connected user may do", async () => {
   const { browser } = app;
   const table = await browser.$('[data-testid="org-permissions"]');
   await table.waitForDisplayed({ timeout: 20_000 });
+  // The cards above the table (API usage, automated delivery) load on their own after the
+  // screen appears; they render their final shape while loading, so Refresh does not move
+  // down. (Its x follows its own label, "Reading…" then "Refresh", at the card's right edge.)
+  const refresh = await browser.$('[data-testid="permissions-refresh"]');
+  const firstSeenAt = (await refresh.getLocation()).y;
+  await (await browser.$('[data-testid="serve-status"]')).waitForExist({ timeout: 20_000 });
+  await (await browser.$('[data-testid="api-usage-text"]')).waitForExist({ timeout: 20_000 });
+  assert.equal((await refresh.getLocation()).y, firstSeenAt, "the permissions Refresh button stays put");
   const cell = await browser.$('[data-testid="perm-Opportunity-update"]');
   await cell.waitForExist({ timeout: 15_000 });
   assert.match(await textOf(cell), /Yes/);
@@ -141,9 +149,6 @@ test("a user without Opportunity edit sees it refused before anything is sent", 
   await control(false);
   try {
     await (await browser.$('[data-testid="nav-connect"]')).click();
-    // The automated-delivery panel above the table fills in after its own load and moves the
-    // Refresh button down: wait for it, so the click lands on the button and not where it was.
-    await (await browser.$('[data-testid="serve-status"]')).waitForExist({ timeout: 20_000 });
     const refresh = await browser.$('[data-testid="permissions-refresh"]');
     await refresh.waitForEnabled({ timeout: 20_000 });
     await refresh.click();

@@ -17,3 +17,15 @@ export function giveScrollHeight(className: string, height: number) {
     if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
   });
 }
+
+/**
+ * An element's layout without its data: the tag and classes of it and every descendant, in
+ * document order, leaving out text and the `.skeleton-line` loading placeholders. A screen part
+ * whose loading and loaded shapes are equal has the same rows and sections in both, so nothing
+ * below it moves when its data arrives.
+ */
+export function layoutShape(root: Element): string[] {
+  return [root, ...root.querySelectorAll("*")]
+    .filter((el) => !el.classList.contains("skeleton-line"))
+    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].sort().join(".")}`);
+}

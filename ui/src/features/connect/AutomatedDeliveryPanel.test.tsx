@@ -2,6 +2,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { ServePanel } from "../../bindings/ServePanel";
 import type { ServeStatus } from "../../bindings/ServeStatus";
+import { layoutShape } from "../../testLayout";
 import { AutomatedDeliveryPanel, STATUS_REFRESH_MS } from "./AutomatedDeliveryPanel";
 
 const STOPPED: ServeStatus = {
@@ -41,6 +42,32 @@ function backend(handlers: Record<string, Handler>) {
 }
 
 describe("Automated delivery panel", () => {
+  it("renders its final structure while loading, so nothing below it moves when the status arrives", async () => {
+    let answer: (p: ServePanel) => void = () => {};
+    backend({ serve_status: () => new Promise<ServePanel>((resolve) => (answer = resolve)) });
+    render(<AutomatedDeliveryPanel />);
+    const section = screen.getByTestId("automated-delivery");
+    expect(section.getAttribute("aria-busy")).toBe("true");
+    const loading = layoutShape(section);
+    const labels = [...section.querySelectorAll("h2, dt, label, strong, button")].map((el) => el.textContent);
+    // Placeholders stand in for the values, and nothing the user could act on is enabled yet.
+    expect(section.querySelectorAll("dd .skeleton-line")).toHaveLength(3);
+    expect(section.querySelector("[data-testid=serve-status]")).toBeNull();
+    for (const control of section.querySelectorAll("input, button")) {
+      expect((control as HTMLInputElement | HTMLButtonElement).disabled).toBe(true);
+    }
+
+    answer(panel({}, true));
+    await screen.findByTestId("serve-url");
+    expect(section.getAttribute("aria-busy")).toBe("false");
+    expect(section.querySelector(".skeleton-line")).toBeNull();
+    expect(layoutShape(section)).toEqual(loading);
+    expect(
+      [...section.querySelectorAll("h2, dt, label, strong, button")].map((el) => el.textContent),
+    ).toEqual(labels);
+    expect((screen.getByTestId("serve-switch") as HTMLInputElement).disabled).toBe(false);
+  });
+
   it("needs a secret before it can be switched on, sends it once, and never shows it back", async () => {
     let current = panel();
     const calls = backend({

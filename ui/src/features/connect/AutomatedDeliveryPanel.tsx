@@ -5,6 +5,7 @@ import type { ServePanel } from "../../bindings/ServePanel";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { Switch } from "../../components/Switch";
 import { formatDateTime } from "../../format";
+import { Placeholder } from "./Placeholder";
 
 /** How often the status refreshes while the receiver runs. */
 export const STATUS_REFRESH_MS = 2000;
@@ -71,30 +72,32 @@ export function AutomatedDeliveryPanel() {
       setPanel(await api.serveStatus());
     });
 
-  if (panel === null) {
-    return (
-      <section className="card stack" data-testid="automated-delivery">
-        <h2>Automated delivery</h2>
-        {error !== null ? <ErrorBanner error={error} /> : <p className="muted">Loading…</p>}
-      </section>
-    );
-  }
-
-  const st = panel.status;
-  const bf = panel.backflow;
+  // Until the status arrives the panel renders its final structure with placeholders, so the
+  // cards below it (the permissions card and its Refresh button) do not move when it fills in.
+  // Data test ids appear only once loaded: the e2e tests wait on them as the "loaded" signal.
+  const loading = panel === null;
+  const loaded = (testId: string) => (loading ? undefined : testId);
+  const st = panel?.status ?? null;
+  const bf = panel?.backflow ?? null;
+  const secretSet = panel?.settings.secretSet ?? false;
   return (
-    <section className="card stack" data-testid="automated-delivery" aria-labelledby={`${listenId}-title`}>
+    <section
+      className="card stack"
+      data-testid="automated-delivery"
+      aria-labelledby={`${listenId}-title`}
+      aria-busy={loading}
+    >
       <div className="row card-title">
-        <span className={st.running ? "status-dot ok" : "status-dot"} aria-hidden="true" />
+        <span className={running ? "status-dot ok" : "status-dot"} aria-hidden="true" />
         <h2 id={`${listenId}-title`}>Automated delivery</h2>
         <span className="spacer" />
         <Switch
-          checked={st.running}
+          checked={running}
           onChange={toggle}
-          disabled={busy || (!st.running && !panel.settings.secretSet && secret === "")}
-          label={st.running ? "On" : "Off"}
+          disabled={loading || busy || (!running && !secretSet && secret === "")}
+          label={running ? "On" : "Off"}
           ariaLabel="Receive chat events"
-          testId="serve-switch"
+          testId={loaded("serve-switch")}
         />
       </div>
       <p className="hint">
@@ -111,8 +114,8 @@ export function AutomatedDeliveryPanel() {
             className="mono"
             value={listen}
             onChange={(e) => setListen(e.target.value)}
-            disabled={st.running || busy}
-            data-testid="serve-listen"
+            disabled={loading || running || busy}
+            data-testid={loaded("serve-listen")}
           />
         </div>
         <div className="field">
@@ -125,12 +128,12 @@ export function AutomatedDeliveryPanel() {
               type="password"
               autoComplete="off"
               value={secret}
-              placeholder={panel.settings.secretSet ? "Stored in the keyring (type to replace)" : "Required"}
+              placeholder={loading ? "" : secretSet ? "Stored in the keyring (type to replace)" : "Required"}
               onChange={(e) => setSecret(e.target.value)}
-              disabled={busy}
-              data-testid="serve-secret"
+              disabled={loading || busy}
+              data-testid={loaded("serve-secret")}
             />
-            {st.running && secret !== "" && (
+            {running && secret !== "" && (
               <button type="button" onClick={saveSecret} disabled={busy} data-testid="serve-secret-save">
                 Replace
               </button>
@@ -139,41 +142,62 @@ export function AutomatedDeliveryPanel() {
         </div>
       </div>
       {error !== null && <ErrorBanner error={error} />}
-      <dl className="facts" data-testid="serve-status">
-        <dt>Webhook URL</dt>
-        <dd className="mono" data-testid="serve-url">
-          {st.url ?? "Not listening"}
-        </dd>
-        <dt>Events</dt>
-        <dd data-testid="serve-events">
-          {st.received} received · {st.accepted} accepted · {st.rejected} rejected
-        </dd>
-        <dt>Deliveries</dt>
-        <dd data-testid="serve-deliveries">
-          {st.queued} queued · {st.delivered} delivered · {st.failed} failed · {st.tasksCreated} Tasks
-        </dd>
-        {st.lastRejection !== null && (
-          <>
-            <dt>Last rejection</dt>
-            <dd data-testid="serve-last-rejection">{st.lastRejection}</dd>
-          </>
-        )}
-        {st.lastError !== null && (
-          <>
-            <dt>Last error</dt>
-            <dd className="input-error" data-testid="serve-last-error">
-              {st.lastError}
-            </dd>
-          </>
-        )}
-      </dl>
+      {st === null ? (
+        <dl className="facts">
+          <dt>Webhook URL</dt>
+          <dd className="mono">
+            <Placeholder />
+          </dd>
+          <dt>Events</dt>
+          <dd>
+            <Placeholder />
+          </dd>
+          <dt>Deliveries</dt>
+          <dd>
+            <Placeholder />
+          </dd>
+        </dl>
+      ) : (
+        <dl className="facts" data-testid="serve-status">
+          <dt>Webhook URL</dt>
+          <dd className="mono" data-testid="serve-url">
+            {st.url ?? "Not listening"}
+          </dd>
+          <dt>Events</dt>
+          <dd data-testid="serve-events">
+            {st.received} received · {st.accepted} accepted · {st.rejected} rejected
+          </dd>
+          <dt>Deliveries</dt>
+          <dd data-testid="serve-deliveries">
+            {st.queued} queued · {st.delivered} delivered · {st.failed} failed · {st.tasksCreated} Tasks
+          </dd>
+          {st.lastRejection !== null && (
+            <>
+              <dt>Last rejection</dt>
+              <dd data-testid="serve-last-rejection">{st.lastRejection}</dd>
+            </>
+          )}
+          {st.lastError !== null && (
+            <>
+              <dt>Last error</dt>
+              <dd className="input-error" data-testid="serve-last-error">
+                {st.lastError}
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
       <div className="row">
         <div className="stack-tight">
           <strong>Back-flow from Salesforce</strong>
-          <span className="hint" data-testid="backflow-cursor">
-            {bf.cursor === null
-              ? "Never pulled: the first pull reads every Opportunity."
-              : `Opportunities changed up to ${formatDateTime(bf.cursor)} are in; last pull ${bf.lastPulledAt === null ? "never" : formatDateTime(bf.lastPulledAt)}.`}
+          <span className="hint" data-testid={loaded("backflow-cursor")}>
+            {bf === null ? (
+              <Placeholder />
+            ) : bf.cursor === null ? (
+              "Never pulled: the first pull reads every Opportunity."
+            ) : (
+              `Opportunities changed up to ${formatDateTime(bf.cursor)} are in; last pull ${bf.lastPulledAt === null ? "never" : formatDateTime(bf.lastPulledAt)}.`
+            )}
           </span>
           {pulled !== null && (
             <span className="hint" role="status" data-testid="backflow-result">
@@ -183,7 +207,13 @@ export function AutomatedDeliveryPanel() {
           )}
         </div>
         <span className="spacer" />
-        <button type="button" className="ghost" onClick={pull} disabled={busy} data-testid="backflow-pull">
+        <button
+          type="button"
+          className="ghost"
+          onClick={pull}
+          disabled={loading || busy}
+          data-testid={loaded("backflow-pull")}
+        >
           Pull now
         </button>
       </div>

@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import type { ConnectRequest } from "../../bindings/ConnectRequest";
 import type { OrgProfile } from "../../bindings/OrgProfile";
 import type { OrgStatus } from "../../bindings/OrgStatus";
+import { layoutShape } from "../../testLayout";
 import { ConnectScreen } from "./ConnectScreen";
 
 const NOT_CONNECTED: OrgStatus = {
@@ -123,6 +124,29 @@ describe("Connect screen", () => {
     const bar = screen.getByRole("progressbar");
     expect(bar.getAttribute("aria-valuenow")).toBe("1234");
     expect(bar.getAttribute("aria-valuemax")).toBe("15000");
+  });
+
+  it("keeps the API usage bar's place while Salesforce answers, so the cards below do not move", async () => {
+    const p = profile("prod");
+    let answer: (u: typeof USAGE) => void = () => {};
+    backend({
+      org_status: () => statusOf(p),
+      org_profiles: () => [p],
+      org_api_usage: () => new Promise((resolve) => (answer = resolve)),
+      serve_status: () => new Promise(() => {}),
+    });
+    render(<ConnectScreen />);
+    const usage = await screen.findByTestId("api-usage");
+    expect(within(usage).getByTestId("api-usage-loading")).toBeTruthy();
+    const loading = layoutShape(usage);
+
+    answer(USAGE);
+    await within(usage).findByTestId("api-usage-text");
+    expect(within(usage).queryByTestId("api-usage-loading")).toBeNull();
+    // The loaded bar's fill and its bold count are the only elements the placeholder lacks.
+    expect(layoutShape(usage).filter((s) => s !== "span." && s !== "strong.")).toEqual(
+      loading.map((s) => (s === "div.progress" ? "div.progress.progress-ok" : s)),
+    );
   });
 
   it("switches the active profile", async () => {

@@ -4,6 +4,7 @@ import type { OrgStatus } from "../../bindings/OrgStatus";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
+import { Placeholder } from "./Placeholder";
 
 /** Who is connected to which org, and how much of the org's daily API allowance is used. */
 export function StatusCard({
@@ -82,7 +83,7 @@ function ApiUsagePanel() {
           Refresh
         </button>
       </div>
-      {usage.state === "loading" && <p className="muted">Asking Salesforce…</p>}
+      {usage.state === "loading" && <UsagePlaceholder />}
       {usage.state === "failed" && <ErrorBanner error={usage.error} />}
       {usage.state === "ready" &&
         (usage.value === null ? (
@@ -95,6 +96,18 @@ function ApiUsagePanel() {
           />
         ))}
     </section>
+  );
+}
+
+/** The usage bar's shape while Salesforce answers, so the cards below keep their place. */
+function UsagePlaceholder() {
+  return (
+    <div className="stack-tight" aria-busy="true" data-testid="api-usage-loading">
+      <div className="progress" aria-label="Asking Salesforce…" role="progressbar" />
+      <p className="hint">
+        <Placeholder />
+      </p>
+    </div>
   );
 }
 

@@ -3,9 +3,9 @@ import { api } from "../../api";
 import type { LinkedOpportunity } from "../../bindings/LinkedOpportunity";
 import type { LinkedRecords } from "../../bindings/LinkedRecords";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { Facts } from "../../components/Facts";
 import { formatAmount, formatDateTime } from "../../format";
 import { useKeepLast, useLoad } from "../../hooks";
-import { Facts } from "../contacts/ContactFacts";
 import { OpportunityEditor } from "./OpportunityEditor";
 
 /** The Salesforce records the contact is linked to, fetched in one call; Refresh fetches again. */

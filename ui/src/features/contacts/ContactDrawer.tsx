@@ -2,10 +2,11 @@ import { useEffect, useRef } from "react";
 import { api } from "../../api";
 import type { Contact } from "../../bindings/Contact";
 import { ErrorBanner } from "../../components/ErrorBanner";
+import { Facts } from "../../components/Facts";
 import { formatAmount, formatDateTime } from "../../format";
 import { useLoad } from "../../hooks";
 import { screenHref } from "../../route";
-import { ContactFacts, ConversationLink, Facts, Section, useOpenConversation } from "./ContactFacts";
+import { ContactFacts, ConversationLink, Section, useOpenConversation } from "./ContactFacts";
 import { ConversationBadge, DeliveryBadge, displayName } from "./cells";
 
 /** Everything known about one contact, loaded fresh from the inbox. */

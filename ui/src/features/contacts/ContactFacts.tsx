@@ -2,6 +2,7 @@ import { type MouseEvent, type ReactNode, useState } from "react";
 import { api } from "../../api";
 import type { Contact } from "../../bindings/Contact";
 import type { JsonValue } from "../../bindings/serde_json/JsonValue";
+import { Facts } from "../../components/Facts";
 import { formatDateTime } from "../../format";
 import { AutomatedDeliveryNote } from "./AutomatedDeliveryNote";
 import { ConversationBadge } from "./cells";
@@ -123,30 +124,6 @@ export function Section({ title, children }: { title: string; children: ReactNod
       <h3>{title}</h3>
       {children}
     </section>
-  );
-}
-
-/** Label/value rows; empty values are left out (or `emptyText` when all are). */
-export function Facts({
-  rows,
-  mono,
-  emptyText,
-}: {
-  rows: [string, ReactNode][];
-  mono?: boolean;
-  emptyText?: string;
-}) {
-  const shown = rows.filter(([, v]) => v !== null && v !== undefined && v !== "");
-  if (shown.length === 0) return <p className="muted">{emptyText ?? "Nothing recorded."}</p>;
-  return (
-    <dl className="facts drawer-facts">
-      {shown.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd className={mono ? "mono" : undefined}>{value}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 
