@@ -2,8 +2,8 @@
 //! PRODUCT.md (0 ok, 1 some deliveries failed, 2 bad input or usage).
 
 use std::io::Write;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use leadbridge_core::Error;
 

@@ -212,18 +212,20 @@ fn a_reader_that_stops_early_keeps_the_failed_status() {
         .map(|i| event(&format!("visitor{i}@pipe.example"), 50))
         .collect();
     s.import(&events);
-    let (first, out) = common::head_one_output(s.command(&[
-        "sync",
-        "--all",
-        "--json",
-        "--retry-delays-ms",
-        "10",
-    ]));
+    let (first, out) =
+        common::head_one_output(s.command(&["sync", "--all", "--json", "--retry-delays-ms", "10"]));
     let stderr = common::text(&out.stderr);
     let first: Value = serde_json::from_str(&first).expect("the first line is a whole result");
     assert_eq!(first["status"], "failed");
-    assert_eq!(out.status.code(), Some(1), "some deliveries failed: {stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("error["), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "some deliveries failed: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("error["),
+        "{stderr}"
+    );
     // Every result is in the delivery log, read or not.
     let failed = deliveries::count(
         &s.store().conn(),

@@ -74,8 +74,7 @@ fn key_norm_owned(key: &str) -> String {
 
 fn is_secret_norm(norm: &str) -> bool {
     !norm.is_empty()
-        && (SECRET_KEYS.contains(&norm)
-            || SECRET_KEY_PARTS.iter().any(|part| norm.contains(part)))
+        && (SECRET_KEYS.contains(&norm) || SECRET_KEY_PARTS.iter().any(|part| norm.contains(part)))
 }
 
 /// Removes secrets from a JSON document or from free text. JSON comes back compact (key order

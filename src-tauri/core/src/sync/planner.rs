@@ -62,11 +62,7 @@ pub struct PlanInput<'a> {
 
 /// Plans every contact, in the order given.
 pub fn plan(input: &PlanInput<'_>) -> Plan {
-    finish(
-        plan_items(input, input.contacts),
-        input.mapping_version,
-        0,
-    )
+    finish(plan_items(input, input.contacts), input.mapping_version, 0)
 }
 
 /// Plans `contacts` in the order given, with `input`'s mapping and look-ups (`input.contacts`
