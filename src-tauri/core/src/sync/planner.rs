@@ -48,9 +48,8 @@ use crate::salesforce::query::Record;
 pub const API_ROUTE: &str =
     "REST: sObject Collections (/composite/sobjects, 200 records) inside Composite (/composite)";
 
-/// Everything the planner reads.
+/// What the planner reads besides the contacts.
 pub struct PlanInput<'a> {
-    pub contacts: &'a [Contact],
     pub doc: &'a MappingDocument,
     /// Describes by object name: Lead always; Contact, Account and Opportunity when used.
     pub describes: &'a HashMap<String, SObjectDescribe>,
@@ -61,13 +60,13 @@ pub struct PlanInput<'a> {
 }
 
 /// Plans every contact, in the order given.
-pub fn plan(input: &PlanInput<'_>) -> Plan {
-    finish(plan_items(input, input.contacts), input.mapping_version, 0)
+pub fn plan(input: &PlanInput<'_>, contacts: &[Contact]) -> Plan {
+    finish(plan_items(input, contacts), input.mapping_version, 0)
 }
 
-/// Plans `contacts` in the order given, with `input`'s mapping and look-ups (`input.contacts`
-/// is not read). Given owned contacts, each is dropped as soon as its item is made, so a large
-/// push never holds all its contacts and its whole plan side by side.
+/// The plan's items for `contacts`, in the order given. Given owned contacts, each is dropped
+/// as soon as its item is made, so a large push never holds all its contacts and its whole
+/// plan side by side.
 pub fn plan_items<C: Borrow<Contact>>(
     input: &PlanInput<'_>,
     contacts: impl IntoIterator<Item = C>,

@@ -329,7 +329,6 @@ async fn plan_targets(
         check_mapping(&doc, &describes)?;
         let snapshot = look_up(client, &doc, &describes, &targets, options).await?;
         let input = PlanInput {
-            contacts: &[],
             doc: &doc,
             describes: &describes,
             snapshot: &snapshot,

@@ -99,14 +99,16 @@ fn routed_to_owner() -> Routed {
 
 fn run(contacts: &[Contact], doc: &MappingDocument, snapshot: &Snapshot) -> Plan {
     let describes = describes();
-    plan(&PlanInput {
+    plan(
+        &PlanInput {
+            doc,
+            describes: &describes,
+            snapshot,
+            today: NaiveDate::from_ymd_opt(2026, 4, 5).unwrap(),
+            mapping_version: Some(3),
+        },
         contacts,
-        doc,
-        describes: &describes,
-        snapshot,
-        today: NaiveDate::from_ymd_opt(2026, 4, 5).unwrap(),
-        mapping_version: Some(3),
-    })
+    )
 }
 
 fn change<'p>(item: &'p PlanItem, field: &str) -> Option<&'p FieldChange> {
