@@ -34,11 +34,15 @@ pub struct Written {
 }
 
 /// The columns of a job: `Id` first for updates, then every field any record sets, sorted.
-/// Takes the records one by one (they may be built on the fly and dropped after).
-pub fn header<R: Borrow<Record>>(records: impl Iterator<Item = R>, update: bool) -> Vec<String> {
+/// Takes the records one by one, as [`write`] does (they may be built on the fly and dropped
+/// after); the first record that cannot be built stops it.
+pub fn header<R: Borrow<Record>>(
+    records: impl Iterator<Item = Result<R>>,
+    update: bool,
+) -> Result<Vec<String>> {
     let mut names: BTreeSet<String> = BTreeSet::new();
     for r in records {
-        for k in r.borrow().keys().filter(|k| *k != "Id") {
+        for k in r?.borrow().keys().filter(|k| *k != "Id") {
             if !names.contains(k) {
                 names.insert(k.clone());
             }
@@ -49,7 +53,7 @@ pub fn header<R: Borrow<Record>>(records: impl Iterator<Item = R>, update: bool)
         out.push("Id".into());
     }
     out.extend(names);
-    out
+    Ok(out)
 }
 
 /// The cell of a value (see the module docs).
@@ -251,7 +255,7 @@ mod tests {
                 record(json!({"LastName": format!("Name \"{i}\""), "Email": format!("p{i}@x.example"), "Company": null}))
             })
             .collect();
-        let h = header(records.iter(), false);
+        let h = header(records.iter().map(Ok), false).expect("header");
         assert_eq!(h, ["Company", "Email", "LastName"]);
         let written = write(
             dir.path(),
@@ -289,7 +293,7 @@ mod tests {
             record(json!({"Description": "ok", "Email": "b@x.example"})),
             record(json!({"Description": "again", "Email": "B@x.example"})),
         ];
-        let h = header(records.iter(), false);
+        let h = header(records.iter().map(Ok), false).expect("header");
         let w = write(
             dir.path(),
             "t",

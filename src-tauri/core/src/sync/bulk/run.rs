@@ -90,22 +90,12 @@ impl Run<'_> {
         for ((object, op), indices) in groups {
             // A bulk unit carries no fields (see `Run::phase`): each record is built from the
             // plan when it is needed and dropped after, here twice (columns, then rows).
-            let mut failure: Option<Error> = None;
             let header = parts::header(
                 indices
                     .iter()
-                    .map_while(|&i| match self.bulk_fields(jobs_now, &units[i]) {
-                        Ok(f) => Some(f),
-                        Err(e) => {
-                            failure = Some(e);
-                            None
-                        }
-                    }),
+                    .map(|&i| self.bulk_fields(jobs_now, &units[i])),
                 op == Operation::Update,
-            );
-            if let Some(e) = failure {
-                return Err(e);
-            }
+            )?;
             let stem = format!(
                 "{}-{}-{}",
                 object,
