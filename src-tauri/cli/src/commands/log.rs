@@ -1,7 +1,6 @@
 //! `leadbridge log ...`: the delivery log from the command line (list, show, export). Arguments
 //! become a `DeliveryQuery`; the core does the rest.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -362,32 +361,8 @@ fn export(data_dir: Option<&Path>, query: &DeliveryQuery, file: Option<&Path>) -
         deliveries::export_csv(&conn, query, BufWriter::new(output::stdout()))?;
         return Ok(ExitCode::SUCCESS);
     };
-    // Write beside the target and rename, so FILE is the whole export or untouched.
-    let mut partial = file.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let cannot = |e: std::io::Error, path: &Path| {
-        Error::new(
-            ErrorCode::Io,
-            format!("cannot write {}: {e}", path.display()),
-        )
-    };
-    let written = File::create(&partial)
-        .map_err(|e| cannot(e, &partial))
-        .and_then(|f| deliveries::export_csv(&conn, query, BufWriter::new(f)))
-        .and_then(|n| {
-            std::fs::rename(&partial, file)
-                .map(|_| n)
-                .map_err(|e| cannot(e, file))
-        });
-    match written {
-        Ok(n) => {
-            eprintln!("exported {n} deliveries to {}", file.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
-        }
-    }
+    // Written beside FILE and renamed, so FILE is the whole export or untouched.
+    let n = deliveries::export_csv_file(&conn, query, file)?;
+    eprintln!("exported {n} deliveries to {}", file.display());
+    Ok(ExitCode::SUCCESS)
 }
